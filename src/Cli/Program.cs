@@ -1,12 +1,19 @@
+using System.CommandLine;
+using HardSamples.Cli.Commands;
+
 namespace HardSamples.Cli;
 
 /// <summary>The <c>hardsamples</c> command line.</summary>
 public static class Program
 {
     /// <summary>Parses and runs one command.</summary>
-    public static int Main(string[] args)
+    public static Task<int> Main(string[] args) => BuildRoot().Parse(args).InvokeAsync();
+
+    /// <summary>The root command with every sub-command (one class per command under <c>Commands/</c>).</summary>
+    public static RootCommand BuildRoot()
     {
-        Console.Error.WriteLine("hardsamples run: not implemented yet");
-        return 2;
+        var root = new RootCommand("HardSamples: find hard, rare, mixed, mislabeled and redundant samples of an image dataset.");
+        root.Subcommands.Add(RunCommand.Create());
+        return root;
     }
 }
