@@ -44,6 +44,26 @@ public static class RankMath
         return Pearson(AverageRanks(xs), AverageRanks(ys));
     }
 
+    /// <summary>
+    /// ROC AUC of <paramref name="scores"/> for the positives (<paramref name="positive"/> true), by the Mann–Whitney
+    /// statistic with average ranks (ties count ½), as <c>sklearn.metrics.roc_auc_score</c>. NaN scores are skipped;
+    /// NaN when a class is empty.
+    /// </summary>
+    public static double Auc(ReadOnlySpan<double> scores, ReadOnlySpan<bool> positive)
+    {
+        if (scores.Length != positive.Length) throw new ArgumentException($"Lengths differ: {scores.Length} vs {positive.Length}.");
+        var keep = new List<int>(scores.Length);
+        for (var i = 0; i < scores.Length; i++) if (!double.IsNaN(scores[i])) keep.Add(i);
+        var xs = new double[keep.Count];
+        for (var k = 0; k < keep.Count; k++) xs[k] = scores[keep[k]];
+        var ranks = AverageRanks(xs);
+        double pos = 0, sum = 0;
+        for (var k = 0; k < keep.Count; k++)
+            if (positive[keep[k]]) { pos++; sum += ranks[k]; }
+        var neg = keep.Count - pos;
+        return pos == 0 || neg == 0 ? double.NaN : (sum - pos * (pos + 1) / 2) / (pos * neg);
+    }
+
     /// <summary>Pearson correlation; NaN when a side is constant.</summary>
     public static double Pearson(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {

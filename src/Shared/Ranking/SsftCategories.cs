@@ -111,8 +111,9 @@ public static class SsftCategorizer
             throw new ArgumentException($"SSFT quantiles must be in [0, 1] (learn {options.LearnQuantile}, forget {options.ForgetQuantile}).", nameof(options));
         var learn = NormalizeLearning(learnSteps);
         var forget = NormalizeForgetting(forgetSteps);
-        var learnt = learn.Where(double.IsFinite).ToArray();
-        var forgotten = forget.Where(double.IsFinite).ToArray();
+        // only samples with both times known shape the thresholds
+        var learnt = learn.Where((v, i) => double.IsFinite(v) && !double.IsNaN(forget[i])).ToArray();
+        var forgotten = forget.Where((v, i) => double.IsFinite(v) && !double.IsNaN(learn[i])).ToArray();
         var (tLearn, tForget) = options.Rule switch
         {
             SsftThresholdRule.Otsu => (RankMath.OtsuThreshold(learnt), RankMath.OtsuThreshold(forgotten)),
