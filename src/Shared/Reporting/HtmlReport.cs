@@ -349,13 +349,17 @@ public static class HtmlReport
         if (clusters.Count == 0)
             Missing(h, "near-duplicate pairs", ctx.Data.RankingSummary?.Redundancy.PairsSource is null ? "the run has no results/near_duplicates.csv" : "no pairs formed a cluster");
         else
+        {
+            h.Append("<div class=\"clusters\">");
             foreach (var g in clusters)
             {
                 h.Append("<div class=\"strip cluster\">");
                 foreach (var r in g.OrderByDescending(x => x.Representative).ThenBy(x => x.SampleId))
-                    Tile(h, ctx, r.SampleId, r.Representative ? "kept" : "redundant", $"id {r.SampleId}");
+                    Tile(h, ctx, r.SampleId, r.Representative ? "kept" : "redundant", $"score {G3(r.Score)}");
                 h.Append("</div>");
             }
+            h.Append("</div>");
+        }
         Close(h);
     }
 
@@ -467,7 +471,7 @@ public static class HtmlReport
 
     private static void Figure(StringBuilder h, byte[] png, string alt, string caption) =>
         h.Append("<figure class=\"plot\"><img src=\"data:image/png;base64,").Append(Convert.ToBase64String(png)).Append("\" alt=\"").Append(E(alt))
-            .Append("\" width=\"").Append(ReportPlots.Width).Append("\" height=\"").Append(ReportPlots.Height).Append("\"><figcaption>").Append(E(caption)).Append("</figcaption></figure>");
+            .Append("\"><figcaption>").Append(E(caption)).Append("</figcaption></figure>");
 
     private static void Open(StringBuilder h, string id) =>
         h.Append("<section id=\"").Append(id).Append("\"><h2>").Append(E(Sections.First(s => s.Id == id).Title)).Append("</h2>\n");
@@ -536,6 +540,7 @@ public static class HtmlReport
         dt { color:var(--muted); } dd { margin:0; word-break:break-word; }
         .grid { display:flex; flex-wrap:wrap; gap:14px; }
         figure.plot { margin:0; } figure.plot img { display:block; max-width:100%; height:auto; border:1px solid var(--line); }
+        figure.plot { flex:0 1 auto; }
         figure.plot figcaption { color:var(--muted); font-size:12px; }
         .scroll { max-height:720px; overflow:auto; border:1px solid var(--line); }
         table { border-collapse:collapse; font-size:12px; }
@@ -544,6 +549,7 @@ public static class HtmlReport
         td.name { text-align:left; font-family:"DejaVu Sans Mono", monospace; white-space:nowrap; }
         table.small { margin-top:10px; }
         .strip { display:flex; flex-wrap:wrap; gap:6px; margin-bottom:6px; }
+        .clusters { display:flex; flex-wrap:wrap; gap:10px 22px; }
         .strip.cluster { border-left:3px solid #54a24b; padding-left:8px; }
         figure.tile { margin:0; width:92px; text-align:center; font-size:11px; line-height:1.25; }
         figure.tile img { width:84px; height:84px; image-rendering:pixelated; border:3px solid #d9dee7; border-radius:3px; }

@@ -20,10 +20,10 @@ public sealed record PointSeries(string Name, IReadOnlyList<double> Xs, IReadOnl
 public static class ReportPlots
 {
     /// <summary>Default plot width in pixels.</summary>
-    public const int Width = 760;
+    public const int Width = 640;
 
     /// <summary>Default plot height in pixels.</summary>
-    public const int Height = 420;
+    public const int Height = 390;
 
     /// <summary>Colours for groups: clean, mixture, flip, duplicate, then extras.</summary>
     public static readonly IReadOnlyList<string> Palette = ["#4c78a8", "#e45756", "#f58518", "#54a24b", "#b279a2", "#9d755d", "#72b7b2", "#eeca3b"];
@@ -32,7 +32,7 @@ public static class ReportPlots
     /// Overlaid density histograms (each group normalised to unit area, as <c>plt.hist(density=True, alpha=.5)</c>),
     /// sharing bins over the central 0.5–99.5% range of all values so outliers do not squash the plot.
     /// </summary>
-    public static byte[] Histogram(string title, string xLabel, IReadOnlyList<PlotSeries> groups, int bins = 40)
+    public static byte[] Histogram(string title, string xLabel, IReadOnlyList<PlotSeries> groups, int bins = 30)
     {
         var all = groups.SelectMany(g => g.Values).Where(double.IsFinite).Order().ToArray();
         using var plot = NewPlot(title, xLabel, "density");
@@ -95,8 +95,8 @@ public static class ReportPlots
             var l = plot.Add.HorizontalLine(y, 1.5f, Color.FromHex("#888888"), LinePattern.Dotted);
             l.LegendText = label;
         }
-        plot.ShowLegend(Alignment.UpperRight);
-        return Png(plot);
+        plot.ShowLegend(Edge.Bottom);
+        return Png(plot, Height + 70);
     }
 
     /// <summary>Line plot of several series over a shared x (e.g. epochs).</summary>
@@ -155,6 +155,7 @@ public static class ReportPlots
     private static Plot NewPlot(string title, string xLabel, string yLabel)
     {
         var plot = new Plot();
+        plot.Font.Set(FontName);
         plot.Title(title, 17);
         plot.XLabel(xLabel, 14);
         plot.YLabel(yLabel, 14);
@@ -172,5 +173,8 @@ public static class ReportPlots
         return Png(plot);
     }
 
-    private static byte[] Png(Plot plot) => plot.GetImageBytes(Width, Height, ImageFormat.Png);
+    /// <summary>Sans-serif font used when installed (Debian's fonts-dejavu-core); SkiaSharp falls back otherwise.</summary>
+    public const string FontName = "DejaVu Sans";
+
+    private static byte[] Png(Plot plot, int height = Height) => plot.GetImageBytes(Width, height, ImageFormat.Png);
 }
