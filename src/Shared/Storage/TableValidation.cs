@@ -8,8 +8,8 @@ namespace HardSamples.Shared.Storage;
 /// </summary>
 public static partial class TableValidation
 {
-    /// <summary>Longest partition or row key, in characters (Azure: 1 KiB).</summary>
-    public const int MaxKeyLength = 1024;
+    /// <summary>Longest partition or row key, in characters: Azure allows 1 KiB, which is 512 UTF-16 characters (Azurite enforces 512).</summary>
+    public const int MaxKeyLength = 512;
 
     /// <summary>Longest string property, in characters (Azure: 64 KiB of UTF-16).</summary>
     public const int MaxStringLength = 32 * 1024;

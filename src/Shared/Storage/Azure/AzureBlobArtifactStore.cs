@@ -149,7 +149,7 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
             return null;
         }
         var sha = Sha256Of(properties.Metadata) ?? await ComputeShaAsync(blob, properties.ETag, cancellationToken).ConfigureAwait(false);
-        return new ArtifactInfo(name, properties.ContentLength, sha, properties.ETag.ToString(), properties.LastModified);
+        return new ArtifactInfo(name, properties.ContentLength, sha, Quoted(properties.ETag), properties.LastModified);
     }
 
     /// <inheritdoc />
@@ -170,7 +170,7 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
         {
             var etag = item.Properties.ETag ?? default;
             var sha = Sha256Of(item.Metadata) ?? await ComputeShaAsync(_container.GetBlobClient(item.Name), etag, cancellationToken).ConfigureAwait(false);
-            yield return new ArtifactInfo(item.Name, item.Properties.ContentLength ?? 0, sha, etag.ToString(), item.Properties.LastModified ?? DateTimeOffset.MinValue);
+            yield return new ArtifactInfo(item.Name, item.Properties.ContentLength ?? 0, sha, Quoted(etag), item.Properties.LastModified ?? DateTimeOffset.MinValue);
         }
     }
 
@@ -200,7 +200,14 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
     }
 
     private static ArtifactInfo Info(string name, long length, string sha, BlobContentInfo committed) =>
-        new(name, length, sha, committed.ETag.ToString(), committed.LastModified);
+        new(name, length, sha, Quoted(committed.ETag), committed.LastModified);
+
+    /// <summary>The ETag in its quoted header form: listings return it bare, property reads quoted.</summary>
+    private static string Quoted(ETag etag)
+    {
+        var value = etag.ToString();
+        return value.StartsWith('"') || value.StartsWith("W/", StringComparison.Ordinal) ? value : $"\"{value}\"";
+    }
 
     private static string? Sha256Of(IDictionary<string, string>? metadata)
     {
