@@ -235,6 +235,36 @@ public abstract class ArtifactStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Info_stays_consistent_with_content_under_concurrent_writes_and_reads()
+    {
+        const string name = "busy/blob.bin";
+        await PutAsync(name, [0]);
+        using var stop = new CancellationTokenSource();
+        var writers = Enumerable.Range(0, 3).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 15; i++) await PutAsync(name, TestStreams.Bytes(20_000 + w * 1000 + i, w * 100 + i));
+        })).ToArray();
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var info = await Store.GetInfoAsync(name);
+                Assert.NotNull(info);
+                await ListAsync("busy/");
+            }
+        })).ToArray();
+        await Task.WhenAll(writers);
+        await stop.CancelAsync();
+        await Task.WhenAll(readers);
+
+        var final = await Store.GetInfoAsync(name);
+        var bytes = await ReadAsync(name);
+        Assert.Equal(TestStreams.Sha256Hex(bytes), final!.Sha256);
+        Assert.Equal(bytes.Length, final.Length);
+        Assert.Equal(final.Sha256, Assert.Single(await ListAsync("busy/")).Sha256);
+    }
+
+    [Fact]
     public async Task Write_once_and_if_match_together_are_rejected()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => PutAsync("x.bin", [1], new ArtifactPutOptions(WriteOnce: true, IfMatchETag: "\"e\"")));

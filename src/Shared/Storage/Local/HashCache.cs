@@ -13,30 +13,36 @@ internal sealed class HashCache(string metaFolder)
 {
     private readonly string _folder = Path.Join(metaFolder, "sha");
 
-    /// <summary>The digest of the file, from the cache when valid, else computed (and cached).</summary>
-    public async Task<string> GetOrComputeAsync(string relativePath, FileInfo file, CancellationToken cancellationToken)
+    /// <summary>
+    /// Length, last-write time and digest of the file at <paramref name="path"/>: from the cache when it still matches,
+    /// else hashed through one open handle (so the three describe the same file even if it is replaced meanwhile).
+    /// </summary>
+    public async Task<(long Length, DateTime LastWriteUtc, string Sha256)> DescribeAsync(string relativePath, string path, CancellationToken cancellationToken)
     {
+        var file = new FileInfo(path);
         var cached = TryRead(relativePath, file);
-        if (cached is not null) return cached;
+        if (cached is not null) return (file.Length, file.LastWriteTimeUtc, cached);
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        var length = RandomAccess.GetLength(handle);
+        var lastWrite = File.GetLastWriteTimeUtc(handle);
         string sha;
-        await using (var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, useAsync: true))
+        await using (var stream = new FileStream(handle, FileAccess.Read, 1 << 16, isAsync: true))
         {
             sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
         }
-        file.Refresh();
-        Write(relativePath, file, sha);
-        return sha;
+        Write(relativePath, length, lastWrite, sha);
+        return (length, lastWrite, sha);
     }
 
     /// <summary>Records the digest of a file just written (best effort: a failure only costs a later re-hash).</summary>
-    public void Write(string relativePath, FileInfo file, string sha)
+    public void Write(string relativePath, long length, DateTime lastWriteUtc, string sha)
     {
         try
         {
             var path = EntryPath(relativePath);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(new Entry(relativePath, file.Length, file.LastWriteTimeUtc.Ticks, sha)));
+            File.WriteAllText(temp, JsonSerializer.Serialize(new Entry(relativePath, length, lastWriteUtc.Ticks, sha)));
             File.Move(temp, path, overwrite: true);
         }
         catch (IOException)

@@ -70,7 +70,7 @@ public sealed class LocalArtifactStore : IArtifactStore
                     throw new ArtifactConflictException(name, $"it already exists and the write was write-once ({e.Message}).");
                 }
                 var file = new FileInfo(path);
-                _hashes.Write(relative, file, sha);
+                _hashes.Write(relative, file.Length, file.LastWriteTimeUtc, sha);
                 return new ArtifactInfo(name, file.Length, sha, ETagOf(sha), file.LastWriteTimeUtc);
             }
         }
@@ -98,8 +98,7 @@ public sealed class LocalArtifactStore : IArtifactStore
     /// <inheritdoc />
     public async Task<ArtifactInfo?> GetInfoAsync(string name, CancellationToken cancellationToken = default)
     {
-        var path = _paths.Resolve(name);
-        return File.Exists(path) ? await DescribeAsync(name, path, cancellationToken).ConfigureAwait(false) : null;
+        return await TryDescribeAsync(name, _paths.Resolve(name), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -120,8 +119,8 @@ public sealed class LocalArtifactStore : IArtifactStore
         foreach (var (name, path) in found)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!File.Exists(path)) continue;
-            yield return await DescribeAsync(name, path, cancellationToken).ConfigureAwait(false);
+            var info = await TryDescribeAsync(name, path, cancellationToken).ConfigureAwait(false);
+            if (info is not null) yield return info;
         }
     }
 
@@ -152,11 +151,24 @@ public sealed class LocalArtifactStore : IArtifactStore
             throw new ArtifactConflictException(name, $"it changed since ETag {options.IfMatchETag} was read (now {current.ETag}).");
     }
 
+    /// <summary>The blob's info, or null when the file does not exist (or vanished while being described).</summary>
+    private async Task<ArtifactInfo?> TryDescribeAsync(string name, string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return await DescribeAsync(name, path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
     private async Task<ArtifactInfo> DescribeAsync(string name, string path, CancellationToken cancellationToken)
     {
-        var file = new FileInfo(path);
-        var sha = await _hashes.GetOrComputeAsync(_paths.Relative(path), file, cancellationToken).ConfigureAwait(false);
-        return new ArtifactInfo(name, file.Length, sha, ETagOf(sha), file.LastWriteTimeUtc);
+        var (length, lastWrite, sha) = await _hashes.DescribeAsync(_paths.Relative(path), path, cancellationToken).ConfigureAwait(false);
+        return new ArtifactInfo(name, length, sha, ETagOf(sha), lastWrite);
     }
 
     private static async Task<string> WriteTempAsync(string temp, Stream content, CancellationToken cancellationToken)
