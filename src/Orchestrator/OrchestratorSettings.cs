@@ -37,6 +37,13 @@ public static class OrchestratorSettings
     /// <summary>Value of <see cref="JobLauncher"/> selecting <see cref="ContainerAppsJobLauncher"/>.</summary>
     public const string ContainerAppsLauncher = ContainerAppsJobLauncher.LauncherKind;
 
+    /// <summary>
+    /// Name of the Event Grid-source blob-triggered function starting a run per upload to <c>datasets</c>
+    /// (<c>[Function(OrchestratorSettings.DatasetUploadFunctionName)]</c>). The Event Grid webhook addresses it
+    /// as <c>Host.Functions.{name}</c>; infra/bicep's <c>blobTriggerFunctionName</c> defaults to it.
+    /// </summary>
+    public const string DatasetUploadFunctionName = "StartRunOnDatasetUpload";
+
     /// <summary>Settings read by the Functions host itself.</summary>
     public static IReadOnlyList<string> Host { get; } =
     [
