@@ -43,8 +43,8 @@ public sealed record LabeledImages(float[] Pixels, int[] Labels, int Channels, i
 /// <param name="Epochs">Passes over the training set.</param>
 /// <param name="Seed">Seed of initialisation and shuffling.</param>
 /// <param name="BatchSize">Mini-batch size.</param>
-/// <param name="LearningRate">Step size (Adam).</param>
-public sealed record ClassifierTrainingOptions(int Epochs, int Seed, int BatchSize = 128, double LearningRate = 1e-3);
+/// <param name="LearningRate">Step size; null = the classifier's own default.</param>
+public sealed record ClassifierTrainingOptions(int Epochs, int Seed, int BatchSize = 128, double? LearningRate = null);
 
 /// <summary>
 /// Trains a classifier on a (pruned) training set and returns its accuracy on a held-out test set. Implementations:

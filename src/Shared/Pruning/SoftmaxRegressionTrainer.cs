@@ -6,6 +6,9 @@ namespace HardSamples.Shared.Pruning;
 /// </summary>
 public sealed class SoftmaxRegressionTrainer : IClassifierTrainer
 {
+    /// <summary>Adam step size used when the options give none.</summary>
+    public const double DefaultLearningRate = 0.01;
+
     /// <inheritdoc />
     public string Name => "linear";
 
@@ -32,6 +35,7 @@ public sealed class SoftmaxRegressionTrainer : IClassifierTrainer
         var logits = new double[k];
         const double b1 = 0.9, b2 = 0.999, eps = 1e-8, l2 = 1e-4;
         var step = 0;
+        var lr = o.LearningRate ?? DefaultLearningRate;
         var order = Enumerable.Range(0, n).ToArray();
         var batch = Math.Max(1, o.BatchSize);
         for (var epoch = 0; epoch < o.Epochs; epoch++)
@@ -65,7 +69,7 @@ public sealed class SoftmaxRegressionTrainer : IClassifierTrainer
                     var g = grad[i] * scale + l2 * w[i];
                     m[i] = b1 * m[i] + (1 - b1) * g;
                     v[i] = b2 * v[i] + (1 - b2) * g * g;
-                    w[i] -= o.LearningRate * (m[i] / c1) / (Math.Sqrt(v[i] / c2) + eps);
+                    w[i] -= lr * (m[i] / c1) / (Math.Sqrt(v[i] / c2) + eps);
                 }
                 if (!double.IsFinite(w[0])) throw new InvalidOperationException("Training diverged (non-finite weights).");
             }
