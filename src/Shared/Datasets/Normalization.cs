@@ -12,6 +12,12 @@ public sealed record Normalization(string Name, double[] Mean, double[] Std)
     /// <summary>The seed's MNIST constants: mean 0.1307, std 0.3081.</summary>
     public static Normalization Mnist { get; } = new("mnist", [0.1307], [0.3081]);
 
+    /// <summary>A request to measure mean and std on the data (<see cref="FromData"/>) while preparing.</summary>
+    public static Normalization MeasureOnData { get; } = new("data", [], []);
+
+    /// <summary>True for <see cref="MeasureOnData"/>.</summary>
+    public bool IsMeasureRequest => Mean.Length == 0 && Std.Length == 0;
+
     /// <summary>Explicit constants.</summary>
     public static Normalization Custom(double[] mean, double[] std) => new("custom", mean, std);
 

@@ -7,7 +7,7 @@ namespace HardSamples.Shared.Datasets;
 /// <summary>Everything that shapes a prepared dataset besides its source.</summary>
 /// <param name="Corruption">What to inject (seeded).</param>
 /// <param name="Splits">How to split.</param>
-/// <param name="Normalization">Constants to apply; null = <see cref="Normalization.Mnist"/> for one channel, measured on the data otherwise.</param>
+/// <param name="Normalization">Constants to apply, or <see cref="Normalization.MeasureOnData"/>; null = <see cref="Normalization.Mnist"/> for one channel, measured on the data otherwise.</param>
 public sealed record PrepareOptions(CorruptionSettings Corruption, SplitSettings Splits, Normalization? Normalization = null)
 {
     /// <summary>The seed's settings: 10% mixtures, 0.1% flips, 1% near-duplicates, seed 91, one shard.</summary>
@@ -35,7 +35,8 @@ public static class PreparedDatasetBuilder
         options.Splits.Validate();
         if (corruption.FlipRate > 0 && source.Labels is null)
             throw new ArgumentException($"{source.Description}: label flips need labels; the dataset is unlabeled (use a flip rate of 0).");
-        var norm = (options.Normalization ?? (source.Channels == 1 ? Normalization.Mnist : Normalization.FromData(source))).ForChannels(source.Channels);
+        var requested = options.Normalization ?? (source.Channels == 1 ? Normalization.Mnist : Normalization.MeasureOnData);
+        var norm = (requested.IsMeasureRequest ? Normalization.FromData(source) : requested).ForChannels(source.Channels);
 
         var n = source.Count;
         var plan = ArtificialMixtures.Plan(n, corruption.MixRate, corruption.Seed);
