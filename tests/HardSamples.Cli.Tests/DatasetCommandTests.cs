@@ -74,7 +74,7 @@ public class DatasetCommandTests
         var (code, _, error) = await Run("dataset", "prepare", input.Path, "--out", output.Path);
         Assert.Equal(1, code);
         Assert.Contains("x.png", error);
-        Assert.Empty(Directory.EnumerateFiles(output.Path, "*", SearchOption.AllDirectories).Where(f => !f.Contains("/.hsmeta/")));
+        Assert.DoesNotContain(Directory.EnumerateFiles(output.Path, "*", SearchOption.AllDirectories), f => !f.Contains("/.hsmeta/"));
     }
 
     [Fact]
