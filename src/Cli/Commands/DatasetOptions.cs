@@ -33,11 +33,18 @@ internal sealed class DatasetOptions
         return new DatasetReadOptions(parseResult.GetValue(Labels), size is null ? null : ImageSize.Parse(size), parseResult.GetValue(Color), parseResult.GetValue(Part));
     }
 
-    /// <summary>A Spectre console writing to the invocation's output (a terminal, or a test's writer).</summary>
+    /// <summary>A Spectre console writing to the invocation's output; plain text (no ANSI) unless that is an interactive terminal.</summary>
     public static IAnsiConsole Console(ParseResult parseResult, bool error = false)
     {
         var writer = error ? parseResult.InvocationConfiguration.Error : parseResult.InvocationConfiguration.Output;
-        return AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
+        var terminal = error ? !System.Console.IsErrorRedirected && ReferenceEquals(writer, System.Console.Error)
+                             : !System.Console.IsOutputRedirected && ReferenceEquals(writer, System.Console.Out);
+        return AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
     }
 
     public static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
