@@ -16,6 +16,7 @@ public sealed record Normalization(string Name, double[] Mean, double[] Std)
     public static Normalization MeasureOnData { get; } = new("data", [], []);
 
     /// <summary>True for <see cref="MeasureOnData"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsMeasureRequest => Mean.Length == 0 && Std.Length == 0;
 
     /// <summary>Explicit constants.</summary>

@@ -87,13 +87,19 @@ public static class PreparedDatasetStore
             foreach (var (file, open) in outputs)
             {
                 var blob = BlobName(prefix, file);
-                using var hashing = new HashingReadStream(open());
-                var info = await store.PutAsync(blob, hashing, null, cancellationToken).ConfigureAwait(false);
+                long length;
+                ArtifactInfo info;
+                using (var content = open())
+                {
+                    length = content.Length;
+                    info = await store.PutAsync(blob, content, null, cancellationToken).ConfigureAwait(false);
+                }
                 written.Add(blob);
-                var sha = hashing.HashHex();
-                if (!string.IsNullOrEmpty(info.Sha256) && !string.Equals(info.Sha256, sha, StringComparison.OrdinalIgnoreCase))
-                    throw new IOException($"The store recorded SHA-256 {info.Sha256} for '{blob}' but {sha} was written.");
-                files.Add(new PreparedFile(file, sha, hashing.BytesRead));
+                if (info.Length != length)
+                    throw new IOException($"The store recorded {info.Length} bytes for '{blob}' but {length} were written.");
+                // Stores compute SHA-256 on write (IArtifactStore contract); hash here only when one does not report it.
+                var sha = string.IsNullOrEmpty(info.Sha256) ? HashOf(open()) : info.Sha256.ToLowerInvariant();
+                files.Add(new PreparedFile(file, sha, length));
             }
             files.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
             var final = m with { Files = files, Fingerprint = PreparedManifest.ComputeFingerprint(files), CreatedUtc = DateTimeOffset.UtcNow };
@@ -113,6 +119,14 @@ public static class PreparedDatasetStore
                 catch (Exception) { /* best effort: the missing manifest already marks the prefix incomplete */ }
             }
             throw;
+        }
+    }
+
+    private static string HashOf(Stream stream)
+    {
+        using (stream)
+        {
+            return Convert.ToHexStringLower(SHA256.HashData(stream));
         }
     }
 

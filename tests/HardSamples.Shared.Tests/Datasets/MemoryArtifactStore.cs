@@ -12,6 +12,9 @@ internal sealed class MemoryArtifactStore : IArtifactStore
     /// <summary>When set, the write with this 0-based number throws an IOException.</summary>
     public int? FailOnWrite { get; set; }
 
+    /// <summary>False: report an empty SHA-256 (a store that does not hash), so callers must hash themselves.</summary>
+    public bool ReportHashes { get; set; } = true;
+
     public int Writes { get; private set; }
 
     public IReadOnlyCollection<string> Names => _blobs.Keys;
@@ -27,7 +30,7 @@ internal sealed class MemoryArtifactStore : IArtifactStore
         using var ms = new MemoryStream();
         await content.CopyToAsync(ms, cancellationToken);
         var data = ms.ToArray();
-        var info = new ArtifactInfo(name, data.Length, Convert.ToHexStringLower(SHA256.HashData(data)), Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow);
+        var info = new ArtifactInfo(name, data.Length, ReportHashes ? Convert.ToHexStringLower(SHA256.HashData(data)) : "", Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow);
         _blobs[name] = (data, info);
         return info;
     }

@@ -129,6 +129,18 @@ public class PreparedDatasetTests
     }
 
     [Fact]
+    public async Task Fingerprint_does_not_depend_on_whether_the_store_reports_hashes()
+    {
+        var ds = PreparedDatasetBuilder.Build(Synthetic(), Options);
+        var hashing = await PreparedDatasetStore.WriteAsync(new MemoryArtifactStore(), "", ds);
+        var silentStore = new MemoryArtifactStore { ReportHashes = false };
+        var silent = await PreparedDatasetStore.WriteAsync(silentStore, "", ds);
+        Assert.Equal(hashing.Fingerprint, silent.Fingerprint);
+        Assert.Equal(hashing.Files, silent.Files);
+        Assert.Equal(ds.Samples.Data, (await PreparedDatasetStore.LoadAsync(silentStore, "")).Samples.Data);
+    }
+
+    [Fact]
     public async Task A_failed_write_leaves_no_manifest_and_no_files()
     {
         var store = new MemoryArtifactStore { FailOnWrite = 3 };
