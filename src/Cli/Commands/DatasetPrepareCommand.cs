@@ -48,17 +48,10 @@ internal static class DatasetPrepareCommand
                 var prepare = new PrepareOptions(corruption, splits, ParseNormalization(parseResult.GetValue(norm)));
                 var outDir = Path.GetFullPath(parseResult.GetRequiredValue(output));
                 var store = new LocalArtifactStore(outDir);
-                PrepareResult result;
-                try
-                {
-                    result = await DatasetPreparation.PrepareAsync(spec, readOptions, prepare, store, parseResult.GetValue(prefix)!, parseResult.GetValue(force), ct);
-                }
-                catch (ArgumentException e) when (!flipExplicit && e.Message.Contains("need labels", StringComparison.Ordinal))
-                {
-                    // The default flip rate does not apply to unlabeled data.
-                    result = await DatasetPreparation.PrepareAsync(spec, readOptions, prepare with { Corruption = corruption with { FlipRate = 0 } },
-                        store, parseResult.GetValue(prefix)!, parseResult.GetValue(force), ct);
-                }
+                // The default flip rate does not apply to unlabeled data; an explicit --flip is honoured (and then rejected).
+                var result = await DatasetPreparation.PrepareAsync(spec, readOptions,
+                    source => source.Labels is null && !flipExplicit ? prepare with { Corruption = corruption with { FlipRate = 0 } } : prepare,
+                    store, parseResult.GetValue(prefix)!, parseResult.GetValue(force), ct);
                 Print(console, result, outDir);
                 return 0;
             }

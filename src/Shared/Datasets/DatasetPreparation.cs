@@ -13,7 +13,7 @@ public sealed record PrepareTimings(TimeSpan Read, TimeSpan Build, TimeSpan Writ
     public TimeSpan Total => Read + Build + Write;
 }
 
-/// <summary>Result of <see cref="DatasetPreparation.PrepareAsync"/>.</summary>
+/// <summary>Result of a <c>DatasetPreparation.PrepareAsync</c> call.</summary>
 /// <param name="Manifest">The manifest as written.</param>
 /// <param name="Source">The source as read (still in memory).</param>
 /// <param name="Timings">Phase timings.</param>
@@ -26,14 +26,20 @@ public sealed record PrepareResult(PreparedManifest Manifest, SourceDataset Sour
 public static class DatasetPreparation
 {
     /// <summary>Prepares the dataset named by <paramref name="spec"/> (see <see cref="DatasetResolver.Read"/>) under <paramref name="prefix"/>.</summary>
-    public static async Task<PrepareResult> PrepareAsync(string spec, DatasetReadOptions readOptions, PrepareOptions options,
+    public static Task<PrepareResult> PrepareAsync(string spec, DatasetReadOptions readOptions, PrepareOptions options,
+        IArtifactStore store, string prefix, bool overwrite = false, CancellationToken cancellationToken = default) =>
+        PrepareAsync(spec, readOptions, _ => options, store, prefix, overwrite, cancellationToken);
+
+    /// <summary>As above, with options chosen once the source is known (e.g. no flips for unlabeled data).</summary>
+    public static async Task<PrepareResult> PrepareAsync(string spec, DatasetReadOptions readOptions, Func<SourceDataset, PrepareOptions> optionsFor,
         IArtifactStore store, string prefix, bool overwrite = false, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(optionsFor);
         var clock = Stopwatch.StartNew();
         var source = DatasetResolver.Read(spec, readOptions);
         var read = clock.Elapsed;
         cancellationToken.ThrowIfCancellationRequested();
-        var dataset = PreparedDatasetBuilder.Build(source, options);
+        var dataset = PreparedDatasetBuilder.Build(source, optionsFor(source));
         var build = clock.Elapsed - read;
         cancellationToken.ThrowIfCancellationRequested();
         var manifest = await PreparedDatasetStore.WriteAsync(store, prefix, dataset, overwrite, cancellationToken).ConfigureAwait(false);

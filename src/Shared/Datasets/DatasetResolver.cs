@@ -69,6 +69,8 @@ public static class DatasetResolver
         }
         if (Directory.Exists(spec))
         {
+            if (File.Exists(Path.Combine(spec, PreparedDatasetStore.ManifestName)) && File.Exists(Path.Combine(spec, PreparedDatasetStore.SamplesName)))
+                throw new InvalidDataException($"'{spec}' is a prepared dataset (manifest.json), not a source: its samples are already normalised and corrupted. Point at the original data, or load it with PreparedDatasetStore.");
             if (FindIdxImages(spec, options.Part) is not null) return ReadIdxFolder(spec, options.Part, spec);
             foreach (var name in new[] { "images.npy", "samples.npy" })
             {

@@ -75,4 +75,14 @@ public class NpyDatasetReaderTests
         var e = Assert.Throws<InvalidDataException>(() => DatasetResolver.Read(dir.Path));
         Assert.Contains(message, e.Message);
     }
+
+    [Fact]
+    public void A_prepared_dataset_folder_is_not_taken_for_a_source()
+    {
+        using var dir = new TempDirectory("npy");
+        Npy.WriteFile<float>(dir.File("samples.npy"), new float[4], [1, 1, 2, 2]);
+        File.WriteAllText(dir.File("manifest.json"), "{}");
+        var e = Assert.Throws<InvalidDataException>(() => DatasetResolver.Read(dir.Path));
+        Assert.Contains("is a prepared dataset", e.Message);
+    }
 }
