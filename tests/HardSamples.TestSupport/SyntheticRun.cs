@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using HardSamples.Shared.Arrays;
+using HardSamples.Shared.Corruption;
 using HardSamples.Shared.Ranking;
 using HardSamples.Shared.Storage;
 using HardSamples.Shared.Tabular;
@@ -113,7 +114,7 @@ public static class SyntheticRun
         Put(store, data + "injected.npy", Npy.ToBytes<int>(injected, [n]));
         Put(store, data + "partner.npy", Npy.ToBytes<int>(partner, [n]));
         var prov = new StringBuilder("sample_id,source_index,source_name,injected,partner\n");
-        for (var i = 0; i < n; i++) prov.Append(CultureInfo.InvariantCulture, $"{i},{sourceIndex[i]},\"t10k-images-idx3-ubyte.gz, #{sourceIndex[i]}\",{injected[i]},{partner[i]}\n");
+        for (var i = 0; i < n; i++) prov.Append(CultureInfo.InvariantCulture, $"{i},{sourceIndex[i]},\"t10k-images-idx3-ubyte.gz, #{sourceIndex[i]}\",{KindName(injected[i])},{partner[i]}\n");
         Put(store, data + "provenance.csv", prov.ToString());
         var order = Enumerable.Range(0, n).OrderBy(_ => rng.Next()).ToArray();
         var test = options.WithTestSplit ? order.Where(i => injected[i] == 0).Take(n / 5).Order().ToArray() : [];
@@ -127,7 +128,7 @@ public static class SyntheticRun
             {"schemaVersion":1,"count":{{n}},"channels":1,"height":28,"width":28,"classCount":10,"hasLabels":true,
              "normalization":{"mean":[0.1307],"std":[0.3081]},"fingerprint":"synthetic-{{options.Seed}}",
              "source":"bundled MNIST test set (synthetic test run)","corruption":{"mix":0.08,"flip":{{options.FlipRate.ToString(CultureInfo.InvariantCulture)}},"dups":{{options.DuplicateRate.ToString(CultureInfo.InvariantCulture)}},"seed":{{options.Seed}}},
-             "injectedCounts":{"mixture":{{mix.Length}},"flip":{{injected.Count(x => x == 2)}},"duplicate":{{dupCount}}},"splits":["A","B"{{(test.Length > 0 ? ",\"test\"" : "")}}]}
+             "injectedCounts":{"none":{{injected.Count(x => x == 0)}},"mixture":{{mix.Length}},"label_flip":{{injected.Count(x => x == 2)}},"near_duplicate":{{dupCount}}},"splits":["A","B"{{(test.Length > 0 ? ",\"test\"" : "")}}]}
             """);
         Put(store, runId + "/manifest.json", $$"""{"runId":"{{runId}}","dataset":"mnist-sample (synthetic)","epochs":30,"probes":["ae","ssft"],"createdAt":"2025-01-01T00:00:00Z"}""");
 
@@ -196,7 +197,7 @@ public static class SyntheticRun
         Put(store, runId + "/results/metrics.csv", csv.ToString());
 
         var corr = new StringBuilder("metric,target,srcc,abs_srcc,auc,auc_oriented\n");
-        foreach (var (target, code) in new[] { ("mixture", 1), ("flip", 2), ("duplicate", 3) })
+        foreach (var (target, code) in new[] { ("mixture", 1), ("label_flip", 2), ("near_duplicate", 3) })
         {
             var pos = injected.Select(x => x == code).ToArray();
             var y = pos.Select(p => p ? 1.0 : 0.0).ToArray();
@@ -238,6 +239,8 @@ public static class SyntheticRun
         dims = Enumerable.Range(0, rank).Select(k => Be(4 + 4 * k)).ToArray();
         return b[(4 + 4 * rank)..];
     }
+
+    private static string KindName(int code) => ((HardSamples.Shared.Corruption.InjectedKind)code).Name();
 
     private static int[] Pick(IEnumerable<int> from, int count, Random rng) => from.OrderBy(_ => rng.Next()).Take(count).ToArray();
 

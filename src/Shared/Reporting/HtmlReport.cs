@@ -34,7 +34,7 @@ public sealed record ReportOptions
 /// </summary>
 public static class HtmlReport
 {
-    private static readonly string[] KindNames = ["clean", "mixture", "flip", "duplicate"];
+    private static readonly string[] KindNames = ["clean", "mixture", "label_flip", "near_duplicate"];
     private static readonly string[] CategoryOrder = ["typical", "atypical", "ambiguous", "mislabeled"];
     private static readonly Dictionary<string, string> CategoryColors = new()
     {

@@ -28,9 +28,6 @@ public sealed record DataManifestInfo(int Count, int Channels, int Height, int W
 /// <summary>Reads a run's artifacts through an <see cref="IArtifactStore"/>; every <c>TryRead…</c> returns null when the blob is absent.</summary>
 public sealed class RunReader
 {
-    /// <summary>Injected-kind codes of <c>injected.npy</c>.</summary>
-    public static readonly IReadOnlyList<string> InjectedKindNames = ["none", "mixture", "flip", "duplicate"];
-
     /// <summary>Reads run <paramref name="runId"/> from <paramref name="store"/>.</summary>
     public RunReader(IArtifactStore store, string runId)
     {
@@ -127,9 +124,18 @@ public sealed class RunReader
             var f = records[r];
             if (f.Length != h.Length) throw new InvalidDataException($"{source}: row {r + 1} has {f.Length} fields, the header has {h.Length}.");
             var w = $"{source} row {r + 1}";
-            rows.Add(new ProvenanceRow(checked((int)Csv.ParseLong(f[id], w)), Csv.ParseLong(f[si], w), f[sn], checked((int)Csv.ParseLong(f[inj], w)), Csv.ParseLong(f[pa], w)));
+            rows.Add(new ProvenanceRow(checked((int)Csv.ParseLong(f[id], w)), Csv.ParseLong(f[si], w), f[sn], ParseInjected(f[inj], w), Csv.ParseLong(f[pa], w)));
         }
         return rows;
+    }
+
+    /// <summary>An injected kind written as a name (<c>none</c>, <c>mixture</c>, <c>label_flip</c>, <c>near_duplicate</c>) or as its code.</summary>
+    private static int ParseInjected(string text, string where)
+    {
+        var t = text.Trim();
+        if (int.TryParse(t, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var code)) return code;
+        try { return (int)Corruption.InjectedKindNames.Parse(t); }
+        catch (FormatException ex) { throw new InvalidDataException($"{where}: {ex.Message}", ex); }
     }
 
     /// <summary>Parses the prepared manifest leniently (camelCase or snake_case names).</summary>
