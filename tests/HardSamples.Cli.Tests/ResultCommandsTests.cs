@@ -118,16 +118,25 @@ public class ResultCommandsTests : IDisposable
     [Fact]
     public async Task Evaluate_pruning_trains_scored_and_random_subsets_and_writes_csv_and_plot()
     {
-        var (code, output, err) = await Run("evaluate-pruning", "--run", "r1", "--runs", _runs.Path, "--fractions", "0.5", "--seeds", "2", "--epochs", "4");
+        var (code, output, err) = await Run("evaluate-pruning", "--run", "r1", "--runs", _runs.Path, "--fractions", "0.5", "--seeds", "2", "--epochs", "4", "--strategy", "hard,easy");
         Assert.True(code == 0, err);
         Assert.Contains("score-hard", output);
         var rows = PruningEvaluator.ReadCsv(File.OpenRead(_runs.File("r1", "results", "pruning.csv")));
-        Assert.Equal(6, rows.Count); // (full + score + random) × 2 seeds
+        Assert.Equal(8, rows.Count); // (full + score-hard + score-easy + random) × 2 seeds
+        Assert.Equal(2, rows.Count(r => r.Strategy == "score-easy"));
         Assert.Equal(2, rows.Count(r => r.Strategy == "random"));
         Assert.All(rows, r => Assert.InRange(r.Accuracy, 0.5, 1.0)); // 10 classes: chance is 0.1
         Assert.All(rows.Where(r => r.Fraction == 0.5), r => Assert.Equal(rows.First(x => x.Fraction == 0.5).Kept, r.Kept));
         Assert.Equal(_info.TestSplit.Length, rows[0].TestCount);
         Assert.True(new FileInfo(_runs.File("r1", "results", "pruning.png")).Length > 5000);
+    }
+
+    [Fact]
+    public async Task Evaluate_pruning_rejects_an_unknown_strategy()
+    {
+        var (code, _, err) = await Run("evaluate-pruning", "--run", "r1", "--runs", _runs.Path, "--strategy", "hard,weird");
+        Assert.Equal(2, code);
+        Assert.Contains("weird", err);
     }
 
     [Fact]

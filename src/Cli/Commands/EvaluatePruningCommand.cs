@@ -21,8 +21,7 @@ internal static class EvaluatePruningCommand
         var seeds = new Option<int>("--seeds") { Description = "Seeds per fraction", DefaultValueFactory = _ => 3 };
         var epochs = new Option<int>("--epochs") { Description = "Classifier epochs", DefaultValueFactory = _ => 5 };
         var by = new Option<string>("--by") { Description = "Ordering of the scored subsets: score or a metric", DefaultValueFactory = _ => "score" };
-        var strategy = new Option<string>("--strategy") { Description = "hard, easy or balanced", DefaultValueFactory = _ => "hard" };
-        strategy.AcceptOnlyFromAmong("hard", "easy", "balanced");
+        var strategy = new Option<string>("--strategy") { Description = "Scored subsets to train: hard, easy, balanced or a comma list", DefaultValueFactory = _ => "hard" };
         var classifier = new Option<string>("--classifier") { Description = "Classifier: " + string.Join(", ", Trainers.Keys), DefaultValueFactory = _ => "linear" };
         classifier.AcceptOnlyFromAmong([.. Trainers.Keys]);
         var noFull = new Option<bool>("--no-full") { Description = "Skip the full-pool baseline" };
@@ -37,7 +36,7 @@ internal static class EvaluatePruningCommand
                 Seeds = parseResult.GetValue(seeds),
                 Epochs = parseResult.GetValue(epochs),
                 By = parseResult.GetValue(by)!,
-                Strategy = Enum.Parse<PruneStrategy>(parseResult.GetValue(strategy)!, ignoreCase: true),
+                Strategies = ParseStrategies(parseResult.GetValue(strategy)!),
                 IncludeFull = !parseResult.GetValue(noFull),
             }.Validate();
             var (artifacts, _, runId) = store.Resolve(parseResult);
@@ -55,6 +54,16 @@ internal static class EvaluatePruningCommand
         }));
         return command;
     }
+
+    internal static PruneStrategy[] ParseStrategies(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => p.ToLowerInvariant() switch
+            {
+                "hard" => PruneStrategy.Hard,
+                "easy" => PruneStrategy.Easy,
+                "balanced" => PruneStrategy.Balanced,
+                _ => throw new ArgumentException($"--strategy: '{p}' is not hard, easy or balanced."),
+            }).ToArray();
 
     internal static double[] ParseFractions(string text)
     {

@@ -22,8 +22,8 @@ public sealed record PruningEvaluationOptions
     /// <summary>Ordering of the scored subsets (<c>score</c> or a metric).</summary>
     public string By { get; init; } = "score";
 
-    /// <summary>Strategy of the scored subsets.</summary>
-    public PruneStrategy Strategy { get; init; } = PruneStrategy.Hard;
+    /// <summary>Strategies of the scored subsets (each trained next to the random baseline).</summary>
+    public IReadOnlyList<PruneStrategy> Strategies { get; init; } = [PruneStrategy.Hard];
 
     /// <summary>Also train on the whole training pool once per seed (strategy <c>full</c>).</summary>
     public bool IncludeFull { get; init; } = true;
@@ -36,6 +36,7 @@ public sealed record PruningEvaluationOptions
     {
         if (Fractions.Count == 0) throw new ArgumentException("--fractions is empty.");
         foreach (var f in Fractions) if (!(f > 0 && f <= 1)) throw new ArgumentException($"Every fraction must be in (0, 1]; got {f}.");
+        if (Strategies.Count == 0 || Strategies.Distinct().Count() != Strategies.Count) throw new ArgumentException("--strategy needs one or more distinct strategies.");
         if (Seeds < 1) throw new ArgumentException($"--seeds must be at least 1; got {Seeds}.");
         if (Epochs < 1) throw new ArgumentException($"--epochs must be at least 1; got {Epochs}.");
         if (!(HoldoutFraction > 0 && HoldoutFraction < 1)) throw new ArgumentException($"Hold-out fraction must be in (0, 1); got {HoldoutFraction}.");
@@ -46,7 +47,7 @@ public sealed record PruningEvaluationOptions
 
 /// <summary>One trained classifier.</summary>
 /// <param name="Fraction">Kept fraction of the training pool.</param>
-/// <param name="Strategy"><c>score-hard</c> (by-strategy), <c>random</c> or <c>full</c>.</param>
+/// <param name="Strategy"><c>{by}-{strategy}</c> (e.g. <c>score-hard</c>), <c>random</c> or <c>full</c>.</param>
 /// <param name="Seed">Seed.</param>
 /// <param name="Accuracy">Test accuracy in [0, 1].</param>
 /// <param name="Kept">Training samples used.</param>
@@ -92,7 +93,6 @@ public static class PruningEvaluator
         var testLabels = inputs.CleanLabels ?? inputs.Labels;
         var test = (all with { Labels = testLabels }).Subset(testSplit);
         test.Validate("test set");
-        var tag = (options.By == "score" ? "score" : options.By) + "-" + options.Strategy.ToString().ToLowerInvariant();
         var rows = new List<PruningResultRow>();
         async Task Train(double fraction, string strategy, int seed, IReadOnlyList<int> ids)
         {
@@ -105,8 +105,11 @@ public static class PruningEvaluator
             if (options.IncludeFull) await Train(1.0, "full", seed, pool.Order().ToArray());
             foreach (var f in options.Fractions)
             {
-                var scored = PruneSelector.Select(inputs.Ranking, new PruneRequest(f, options.By, options.Strategy, seed), inputs.Metrics, inputs.Correlations, inputs.Summary?.Target, pool);
-                await Train(f, tag, seed, scored.Rows.Select(r => r.SampleId).ToArray());
+                foreach (var strategy in options.Strategies)
+                {
+                    var scored = PruneSelector.Select(inputs.Ranking, new PruneRequest(f, options.By, strategy, seed), inputs.Metrics, inputs.Correlations, inputs.Summary?.Target, pool);
+                    await Train(f, $"{options.By}-{strategy.ToString().ToLowerInvariant()}", seed, scored.Rows.Select(r => r.SampleId).ToArray());
+                }
                 var random = PruneSelector.Select(inputs.Ranking, new PruneRequest(f, "random", Seed: seed), pool: pool);
                 await Train(f, "random", seed, random.Rows.Select(r => r.SampleId).ToArray());
             }

@@ -1,8 +1,8 @@
 namespace HardSamples.Shared.Pruning;
 
 /// <summary>
-/// Multinomial logistic regression on raw pixels, trained with Adam on mini-batches (float64, seeded, single thread,
-/// deterministic). A fast CPU baseline classifier for pruning experiments; ~92% on MNIST with enough data.
+/// Multinomial logistic regression on raw pixels, trained with Adam on mini-batches and a step size decaying linearly
+/// to zero over the run so the last iterate settles (float64, seeded, single thread, deterministic). A fast CPU baseline classifier for pruning experiments; ~92% on MNIST with enough data.
 /// </summary>
 public sealed class SoftmaxRegressionTrainer : IClassifierTrainer
 {
@@ -38,6 +38,7 @@ public sealed class SoftmaxRegressionTrainer : IClassifierTrainer
         var lr = o.LearningRate ?? DefaultLearningRate;
         var order = Enumerable.Range(0, n).ToArray();
         var batch = Math.Max(1, o.BatchSize);
+        var totalSteps = (double)o.Epochs * ((n + batch - 1) / batch);
         for (var epoch = 0; epoch < o.Epochs; epoch++)
         {
             ct.ThrowIfCancellationRequested();
@@ -64,12 +65,13 @@ public sealed class SoftmaxRegressionTrainer : IClassifierTrainer
                 var scale = 1.0 / (end - start);
                 var c1 = 1 - Math.Pow(b1, step);
                 var c2 = 1 - Math.Pow(b2, step);
+                var rate = lr * (1 - (step - 1) / totalSteps);
                 for (var i = 0; i < w.Length; i++)
                 {
                     var g = grad[i] * scale + l2 * w[i];
                     m[i] = b1 * m[i] + (1 - b1) * g;
                     v[i] = b2 * v[i] + (1 - b2) * g * g;
-                    w[i] -= lr * (m[i] / c1) / (Math.Sqrt(v[i] / c2) + eps);
+                    w[i] -= rate * (m[i] / c1) / (Math.Sqrt(v[i] / c2) + eps);
                 }
                 if (!double.IsFinite(w[0])) throw new InvalidOperationException("Training diverged (non-finite weights).");
             }

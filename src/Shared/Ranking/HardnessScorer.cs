@@ -34,6 +34,12 @@ public sealed record HardnessOptions
     /// (e.g. <c>x__std</c> and <c>x__var</c> rank identically); 1 disables the check.
     /// </summary>
     public double RedundancyCutoff { get; init; } = 0.95;
+
+    /// <summary>
+    /// A default candidate must separate at least this fraction as well as the best one, measured above chance:
+    /// (strength − 0.5) ≥ this · (best − 0.5) for binary targets (|SRCC| ≥ this · best |SRCC| otherwise); 0 disables.
+    /// </summary>
+    public double MinRelativeStrength { get; init; } = 0.5;
 }
 
 /// <summary>One metric of the score.</summary>
@@ -78,6 +84,7 @@ public static class HardnessScorer
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(options);
         if (options.TopK < 1) throw new ArgumentException($"TopK must be at least 1 (got {options.TopK}).", nameof(options));
+        if (options.MinRelativeStrength is < 0 or > 1) throw new ArgumentException($"MinRelativeStrength must be in [0, 1] (got {options.MinRelativeStrength}).", nameof(options));
         if (options.RedundancyCutoff is <= 0 or > 1) throw new ArgumentException($"RedundancyCutoff must be in (0, 1] (got {options.RedundancyCutoff}).", nameof(options));
         string? target = null;
         if (correlations is not null)
@@ -104,9 +111,11 @@ public static class HardnessScorer
             throw new ArgumentException($"No metric of the table separates target '{target}' (none has oriented AUC above 0.5).", nameof(options));
         var chosen = new List<SelectedMetric>();
         var skipped = new List<string>();
+        var binary = !double.IsNaN(candidates[0].Auc) || !double.IsNaN(candidates[0].AucOriented);
+        var floor = binary ? 0.5 + options.MinRelativeStrength * (candidates[0].Strength - 0.5) : options.MinRelativeStrength * candidates[0].Strength;
         foreach (var c in candidates)
         {
-            if (chosen.Count == options.TopK) break;
+            if (chosen.Count == options.TopK || c.Strength < floor) break;
             var col = table.Column(c.Metric);
             if (options.RedundancyCutoff < 1 && chosen.Any(s => Math.Abs(RankMath.Spearman(col, table.Column(s.Name))) >= options.RedundancyCutoff))
             {

@@ -82,6 +82,23 @@ public class HardnessScorerTests
     }
 
     [Fact]
+    public void Default_selection_drops_metrics_far_weaker_than_the_best()
+    {
+        var ids = Enumerable.Range(0, 50).ToArray();
+        var rng = new Random(1);
+        var table = new PerSampleTable(ids, new[] { "a", "b", "c" }.Select(n => KeyValuePair.Create(n, ids.Select(_ => rng.NextDouble()).ToArray())));
+        var corr = new CorrelationTable([
+            new MetricCorrelation("a", "mixture", 0.4, 0.4, 0.9, 0.9),
+            new MetricCorrelation("b", "mixture", -0.3, 0.3, 0.25, 0.75),
+            new MetricCorrelation("c", "mixture", 0.1, 0.1, 0.6, 0.6),
+        ]);
+        var sel = HardnessScorer.Select(table, corr, new HardnessOptions());
+        Assert.Equal(["a", "b"], sel.Metrics.Select(m => m.Name)); // c: 0.6 − 0.5 < 0.5 · (0.9 − 0.5)
+        var all = HardnessScorer.Select(table, corr, new HardnessOptions { MinRelativeStrength = 0 });
+        Assert.Equal(3, all.Metrics.Count);
+    }
+
+    [Fact]
     public void Default_target_prefers_mixture()
     {
         var corr = new CorrelationTable([
