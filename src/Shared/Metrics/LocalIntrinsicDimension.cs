@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using HardSamples.Shared.Metrics.Kernels;
 
 namespace HardSamples.Shared.Metrics;
 
@@ -37,9 +38,9 @@ public static class LocalIntrinsicDimension
         if (k < 2 || k > graph.K) throw new ArgumentOutOfRangeException(nameof(k), $"TLE needs 2 ≤ k ≤ {graph.K} (the graph's k), got {k}.");
         var result = new double[points.Count];
         var tasks = (points.Count + SamplesPerTask - 1) / SamplesPerTask;
-        Parallel.For(0, tasks, parallel ?? new ParallelOptions(),
+        Parallelism.For(0, tasks, parallel ?? new ParallelOptions(),
             () => new TleScratch(k, points.Dimension),
-            (t, _, scratch) =>
+            (t, scratch) =>
             {
                 var end = Math.Min(points.Count, (t + 1) * SamplesPerTask);
                 for (var i = t * SamplesPerTask; i < end; i++)
@@ -55,8 +56,7 @@ public static class LocalIntrinsicDimension
                     }
                 }
                 return scratch;
-            },
-            _ => { });
+            });
         return result;
     }
 

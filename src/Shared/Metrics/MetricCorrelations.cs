@@ -1,3 +1,5 @@
+using HardSamples.Shared.Metrics.Kernels;
+
 namespace HardSamples.Shared.Metrics;
 
 /// <summary>One metric's agreement with a target.</summary>
@@ -36,7 +38,7 @@ public static class MetricCorrelations
             for (var i = 0; i < target.Length; i++) positive[i] = target[i] == high;
         }
         var rows = new CorrelationRow[table.Columns.Count];
-        Parallel.For(0, rows.Length, c =>
+        Parallelism.For(0, rows.Length, new ParallelOptions(), c =>
         {
             var column = table.Columns[c];
             var ranks = RankStatistics.AverageRanks(column.Values);

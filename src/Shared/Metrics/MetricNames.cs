@@ -28,6 +28,8 @@ public static class MetricNames
     public const string KnnRarity = "knn_rarity";
     /// <summary>Extended: FiftyOne-style uniqueness (weighted 3-NN distance, normalised by its maximum).</summary>
     public const string Uniqueness = "uniqueness";
+    /// <summary>Extended: distance to the nearest other sample at the last epoch (small = near-duplicate).</summary>
+    public const string NearestDistance = "nn1_dist";
     /// <summary>Extended: distance to the nearest k-means prototype at the last epoch.</summary>
     public const string PrototypeDistance = "proto_dist";
 

@@ -1,3 +1,5 @@
+using HardSamples.Shared.Metrics.Kernels;
+
 namespace HardSamples.Shared.Metrics;
 
 /// <summary>
@@ -34,7 +36,7 @@ public static class SeriesColumns
         var plans = Plans(epochs, ks);
         var outputs = plans.Select(p => p.Plan.Select(_ => new double[rowCount]).ToArray()).ToArray();
         var blocks = (rowCount + Block - 1) / Block;
-        Parallel.For(0, blocks, parallel ?? new ParallelOptions(), b =>
+        Parallelism.For(0, blocks, parallel ?? new ParallelOptions(), b =>
         {
             var first = b * Block;
             var count = Math.Min(Block, rowCount - first);

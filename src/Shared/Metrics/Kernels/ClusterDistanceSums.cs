@@ -66,7 +66,7 @@ internal static class ClusterDistanceSums
             .ToArray();
         var sums = new double[n * clusterCount];
         var partials = new double[partialLength];
-        Parallel.For(0, schedule.Length, options, t =>
+        Parallelism.For(0, schedule.Length, options, t =>
         {
             var item = items[schedule[t]];
             Process(cols, n, dim, clusterCount, item, start, sums, partials);

@@ -32,15 +32,14 @@ internal static class ExactKnn
         var dist = new double[n * k];
         var index = new int[n * k];
         var tasks = (n + QueriesPerTask - 1) / QueriesPerTask;
-        Parallel.For(0, tasks, options,
+        Parallelism.For(0, tasks, options,
             () => new Scratch(k, dim),
-            (t, _, scratch) =>
+            (t, scratch) =>
             {
                 var q0 = t * QueriesPerTask;
                 SearchRange(points, screen, q0, Math.Min(n, q0 + QueriesPerTask), k, scratch, dist, index);
                 return scratch;
-            },
-            _ => { });
+            });
         return new NeighborGraph(dist, index, n, k);
     }
 

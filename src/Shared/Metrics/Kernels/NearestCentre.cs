@@ -18,7 +18,7 @@ internal static class NearestCentre
         var cols = ColumnMajor.Of(points);
         var c = centres.Data;
         var tasks = (n + PointsPerTask - 1) / PointsPerTask;
-        Parallel.For(0, tasks, options, t =>
+        Parallelism.For(0, tasks, options, t =>
         {
             var s = t * PointsPerTask;
             AssignRange(cols, n, dim, c, k, s, Math.Min(n, s + PointsPerTask), labels, squaredDistances);
