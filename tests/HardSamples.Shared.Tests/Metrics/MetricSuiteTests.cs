@@ -17,27 +17,13 @@ public class MetricSuiteTests
     [Fact]
     public void Suite_values_match_expected_metrics()
     {
+        // Series within 1e-12, LID within 1e-10. Our k-means (own seeding) reaches the same partitions as
+        // scikit-learn on these inputs (inertia equal to ~1e-14), so the silhouette columns match within 1e-12 too.
         var expected = Golden.ExpectedMetrics;
         foreach (var column in Golden.Suite.Columns)
         {
-            var series = MetricNames.SeriesOf(column.Name);
-            if (series == MetricNames.Silhouette) continue; // own k-means: see the next test
-            var tolerance = series.StartsWith("LID", StringComparison.Ordinal) ? 1e-10 : 1e-12;
-            Golden.AssertAllClose(expected.Column(column.Name), column.Values, tolerance, column.Name, floor: 1e-6);
-        }
-    }
-
-    [Fact]
-    public void Suite_silhouette_columns_follow_the_reference_clustering_closely()
-    {
-        // Our k-means is seeded differently from scikit-learn's, so labels may differ where clusters are ambiguous.
-        var expected = Golden.ExpectedMetrics;
-        foreach (var column in Golden.Suite.Columns.Where(c => MetricNames.SeriesOf(c.Name) == MetricNames.Silhouette))
-        {
-            var e = expected.Column(column.Name);
-            var rho = RankStatistics.Spearman(e, column.Values);
-            var meanAbs = e.Zip(column.Values, (a, b) => Math.Abs(a - b)).Average();
-            Assert.True(rho > 0.9 && meanAbs < 0.05, $"{column.Name}: ρ = {rho}, mean |Δ| = {meanAbs}");
+            var tolerance = MetricNames.SeriesOf(column.Name).StartsWith("LID", StringComparison.Ordinal) ? 1e-10 : 1e-12;
+            Golden.AssertAllClose(expected.Column(column.Name), column.Values, tolerance, column.Name);
         }
     }
 
