@@ -35,7 +35,7 @@ public static class KMeans
         if (options.Inits < 1 || options.MaxIterations < 1) throw new ArgumentException("k-means needs at least one start and one iteration.", nameof(options));
         if (!(options.Tolerance >= 0)) throw new ArgumentException($"Tolerance must be non-negative, got {options.Tolerance}.", nameof(options));
         if (points.Count < options.Clusters) throw new ArgumentException($"k-means with {options.Clusters} clusters needs at least as many points; there are {points.Count}.", nameof(points));
-        kernel ??= CpuDistanceKernel.Default;
+        var steps = new Steps(points, kernel ?? CpuDistanceKernel.Default, cancellationToken);
         var tol = options.Tolerance * MeanVariance(points);
         var seeds = new SplitMix64((ulong)options.Seed);
         KMeansResult? best = null;
@@ -43,8 +43,8 @@ public static class KMeans
         {
             cancellationToken.ThrowIfCancellationRequested();
             var rng = new SplitMix64(seeds.Next());
-            var centres = PlusPlus(points, options.Clusters, rng, kernel);
-            var run = Lloyd(points, centres, options.MaxIterations, tol, kernel, cancellationToken);
+            var centres = PlusPlus(points, options.Clusters, rng, steps);
+            var run = Lloyd(points, centres, options.MaxIterations, tol, steps, cancellationToken);
             if (best is null || run.Inertia < best.Inertia) best = run;
         }
         return best!;
@@ -79,7 +79,7 @@ public static class KMeans
     }
 
     /// <summary>Greedy k-means++ (scikit-learn's <c>_kmeans_plusplus</c>).</summary>
-    private static PointSet PlusPlus(PointSet points, int clusters, SplitMix64 rng, IDistanceKernel kernel)
+    private static PointSet PlusPlus(PointSet points, int clusters, SplitMix64 rng, Steps steps)
     {
         int n = points.Count, dim = points.Dimension;
         var trials = 2 + (int)Math.Log(clusters);
@@ -87,12 +87,12 @@ public static class KMeans
         var first = rng.NextInt(n);
         points.Row(first).CopyTo(centres.AsSpan(0, dim));
         var closest = new double[n];
-        var labels = new int[n];
-        kernel.AssignNearest(points, new PointSet(centres[..dim], 1, dim), labels, closest);
+        steps.DistancesTo(centres[..dim], 1, closest);
         var potential = Sum(closest);
         var cumulative = new double[n];
-        var candidateD2 = new double[n];
-        var bestD2 = new double[n];
+        var candidateIds = new int[trials];
+        var candidates = new double[trials * dim];
+        var candidateD2 = new double[trials * n];
         for (var c = 1; c < clusters; c++)
         {
             var running = 0.0;
@@ -101,34 +101,38 @@ public static class KMeans
                 running += closest[i];
                 cumulative[i] = running;
             }
-            var bestPotential = double.PositiveInfinity;
-            var bestCandidate = -1;
             for (var t = 0; t < trials; t++)
             {
                 var candidate = potential > 0 ? SearchSorted(cumulative, rng.NextDouble() * potential) : rng.NextInt(n);
-                candidate = Math.Min(candidate, n - 1);
-                kernel.AssignNearest(points, new PointSet(points.Row(candidate).ToArray(), 1, dim), labels, candidateD2);
+                candidateIds[t] = Math.Min(candidate, n - 1);
+                points.Row(candidateIds[t]).CopyTo(candidates.AsSpan(t * dim, dim));
+            }
+            steps.DistancesTo(candidates, trials, candidateD2);
+            var bestPotential = double.PositiveInfinity;
+            var best = 0;
+            for (var t = 0; t < trials; t++)
+            {
+                var row = candidateD2.AsSpan(t * n, n);
                 var pot = 0.0;
                 for (var i = 0; i < n; i++)
                 {
-                    candidateD2[i] = Math.Min(candidateD2[i], closest[i]);
-                    pot += candidateD2[i];
+                    row[i] = Math.Min(row[i], closest[i]);
+                    pot += row[i];
                 }
                 if (pot < bestPotential)
                 {
                     bestPotential = pot;
-                    bestCandidate = candidate;
-                    Array.Copy(candidateD2, bestD2, n);
+                    best = t;
                 }
             }
-            points.Row(bestCandidate).CopyTo(centres.AsSpan(c * dim, dim));
-            Array.Copy(bestD2, closest, n);
+            points.Row(candidateIds[best]).CopyTo(centres.AsSpan(c * dim, dim));
+            candidateD2.AsSpan(best * n, n).CopyTo(closest);
             potential = bestPotential;
         }
         return new PointSet(centres, clusters, dim);
     }
 
-    private static KMeansResult Lloyd(PointSet points, PointSet start, int maxIterations, double tol, IDistanceKernel kernel, CancellationToken ct)
+    private static KMeansResult Lloyd(PointSet points, PointSet start, int maxIterations, double tol, Steps steps, CancellationToken ct)
     {
         int n = points.Count, dim = points.Dimension, k = start.Count;
         var centres = (double[])start.Data.Clone();
@@ -144,16 +148,7 @@ public static class KMeans
         {
             ct.ThrowIfCancellationRequested();
             iterations = it + 1;
-            kernel.AssignNearest(points, new PointSet(centres, k, dim), labels, d2);
-            Array.Clear(sums);
-            Array.Clear(counts);
-            for (var i = 0; i < n; i++)
-            {
-                var c = labels[i];
-                counts[c]++;
-                var row = points.Row(i);
-                for (var d = 0; d < dim; d++) sums[c * dim + d] += row[d];
-            }
+            steps.AssignAndSum(centres, k, labels, d2, sums, counts);
             RelocateEmpty(points, labels, d2, sums, counts);
             var shift = 0.0;
             for (var c = 0; c < k; c++)
@@ -174,9 +169,58 @@ public static class KMeans
             if (shift <= tol) break;
             Array.Copy(labels, previous, n);
         }
-        if (!strict) kernel.AssignNearest(points, new PointSet(centres, k, dim), labels, d2);
+        if (!strict) steps.Assign(centres, k, labels, d2);
         var centreSet = new PointSet(centres, k, dim);
         return new KMeansResult(labels, centreSet, Inertia(points, labels, centreSet), iterations);
+    }
+
+    /// <summary>The distance work of k-means: fused SIMD passes on the CPU kernel, <see cref="IDistanceKernel.AssignNearest"/> on any other.</summary>
+    private sealed class Steps(PointSet points, IDistanceKernel kernel, CancellationToken ct)
+    {
+        private readonly ParallelOptions? _cpu = kernel is CpuDistanceKernel cpu ? cpu.Options(ct) : null;
+
+        public void AssignAndSum(double[] centres, int k, int[] labels, double[] d2, double[] sums, int[] counts)
+        {
+            if (_cpu is not null)
+            {
+                KMeansSteps.LloydStep(points, centres, k, labels, d2, sums, counts, _cpu);
+                return;
+            }
+            kernel.AssignNearest(points, new PointSet(centres, k, points.Dimension), labels, d2);
+            var dim = points.Dimension;
+            Array.Clear(sums);
+            Array.Clear(counts);
+            for (var i = 0; i < points.Count; i++)
+            {
+                var c = labels[i];
+                counts[c]++;
+                var row = points.Row(i);
+                for (var d = 0; d < dim; d++) sums[c * dim + d] += row[d];
+            }
+        }
+
+        public void Assign(double[] centres, int k, int[] labels, double[] d2)
+        {
+            if (_cpu is not null) KMeansSteps.Assign(points, centres, k, labels, d2, _cpu);
+            else kernel.AssignNearest(points, new PointSet(centres, k, points.Dimension), labels, d2);
+        }
+
+        public void DistancesTo(double[] candidates, int m, double[] output)
+        {
+            if (_cpu is not null)
+            {
+                KMeansSteps.DistancesTo(points, candidates, m, output, _cpu);
+                return;
+            }
+            var dim = points.Dimension;
+            var labels = new int[points.Count];
+            var buffer = new double[points.Count];
+            for (var t = 0; t < m; t++)
+            {
+                kernel.AssignNearest(points, new PointSet(candidates[(t * dim)..((t + 1) * dim)], 1, dim), labels, buffer);
+                buffer.CopyTo(output, t * points.Count);
+            }
+        }
     }
 
     /// <summary>Gives every empty cluster the point farthest from its current centre (scikit-learn's relocation).</summary>

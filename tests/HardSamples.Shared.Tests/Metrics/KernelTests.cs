@@ -49,6 +49,25 @@ public class KernelTests
     }
 
     [Fact]
+    public void Knn_is_exact_for_far_offset_data_and_near_ties_below_float32_resolution()
+    {
+        var rng = new Random(11);
+        var n = 900;
+        var data = new double[n * 6];
+        for (var i = 0; i < data.Length; i++) data[i] = 1000 + 1e-3 * rng.NextDouble();
+        // Near-ties: copies of point 0 moved by less than float32 can resolve.
+        for (var c = 1; c <= 40; c++)
+        {
+            for (var d = 0; d < 6; d++) data[c * 6 + d] = data[d] + c * 1e-12 * (d + 1);
+        }
+        var points = new PointSet(data, n, 6);
+        var (dist, ix) = NaiveKnn(points, 12);
+        var graph = CpuDistanceKernel.Default.NearestNeighbors(points, 12);
+        Assert.Equal(ix, graph.Indices);
+        Assert.Equal(dist, graph.Distances);
+    }
+
+    [Fact]
     public void Knn_handles_more_duplicates_than_k_through_the_exact_fallback()
     {
         var data = new double[200 * 3];

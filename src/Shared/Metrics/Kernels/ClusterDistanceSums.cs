@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace HardSamples.Shared.Metrics.Kernels;
@@ -104,7 +105,7 @@ internal static class ClusterDistanceSums
                 for (var r = 0; r < Group; r++)
                 {
                     rows[r] = g + Math.Min(r, live - 1);
-                    for (var d = 0; d < dim; d++) q[r * dim + d] = cols[d * n + rows[r]];
+                    for (var d = 0; d < dim; d++) q[d * Group + r] = cols[d * n + rows[r]];
                 }
                 ScanGroup(cols, n, dim, q, live, jb, je, bs, part, rowSum);
                 for (var r = 0; r < live; r++) rowTotals[g + r - item.RowStart] += rowSum[r];
@@ -113,11 +114,15 @@ internal static class ClusterDistanceSums
         for (var i = item.RowStart; i < item.RowEnd; i++) sums[i * clusterCount + item.ColumnCluster] = rowTotals[i - item.RowStart];
     }
 
-    /// <summary>Distances from up to four query rows to columns [jb, je): row sums into <paramref name="rowSum"/>, column sums added to <paramref name="part"/> when it is not empty.</summary>
+    /// <summary>
+    /// Distances from up to four query rows to columns [jb, je): row sums into <paramref name="rowSum"/>, column sums
+    /// added to <paramref name="part"/> when it is not empty. <paramref name="q"/> is <c>[dim, 4]</c>.
+    /// </summary>
     private static void ScanGroup(double[] cols, int n, int dim, ReadOnlySpan<double> q, int live, int jb, int je, int bs, Span<double> part, Span<double> rowSum)
     {
         var vc = Vector<double>.Count;
         ref var c0 = ref MemoryMarshal.GetArrayDataReference(cols);
+        ref var qStart = ref MemoryMarshal.GetReference(q);
         var symmetric = !part.IsEmpty;
         // Padded rows (r ≥ live) repeat the last live row; their column contributions are masked off.
         var w1 = live > 1 ? Vector<double>.One : Vector<double>.Zero;
@@ -135,17 +140,21 @@ internal static class ClusterDistanceSums
             var a1 = Vector<double>.Zero;
             var a2 = Vector<double>.Zero;
             var a3 = Vector<double>.Zero;
+            ref var col = ref Unsafe.Add(ref c0, j);
+            ref var qd = ref qStart;
             for (var d = 0; d < dim; d++)
             {
-                var x = Vector.LoadUnsafe(ref c0, (nuint)(d * n + j));
-                var e0 = x - new Vector<double>(q[d]);
-                var e1 = x - new Vector<double>(q[dim + d]);
-                var e2 = x - new Vector<double>(q[2 * dim + d]);
-                var e3 = x - new Vector<double>(q[3 * dim + d]);
+                var x = Vector.LoadUnsafe(ref col);
+                var e0 = x - new Vector<double>(qd);
+                var e1 = x - new Vector<double>(Unsafe.Add(ref qd, 1));
+                var e2 = x - new Vector<double>(Unsafe.Add(ref qd, 2));
+                var e3 = x - new Vector<double>(Unsafe.Add(ref qd, 3));
                 a0 = Vector.FusedMultiplyAdd(e0, e0, a0);
                 a1 = Vector.FusedMultiplyAdd(e1, e1, a1);
                 a2 = Vector.FusedMultiplyAdd(e2, e2, a2);
                 a3 = Vector.FusedMultiplyAdd(e3, e3, a3);
+                col = ref Unsafe.Add(ref col, n);
+                qd = ref Unsafe.Add(ref qd, Group);
             }
             var d0 = Vector.SquareRoot(a0);
             var d1 = Vector.SquareRoot(a1);
@@ -175,8 +184,8 @@ internal static class ClusterDistanceSums
                 var s = 0.0;
                 for (var d = 0; d < dim; d++)
                 {
-                    var e = cols[d * n + j] - q[r * dim + d];
-                    s += e * e;
+                    var e = cols[d * n + j] - q[d * Group + r];
+                    s = Math.FusedMultiplyAdd(e, e, s);
                 }
                 var dist = Math.Sqrt(s);
                 rowSum[r] += dist;

@@ -52,6 +52,6 @@ public sealed class CpuDistanceKernel : IDistanceKernel
         return RadiusPairs.Find(points, radius, maxPairs, Options(cancellationToken));
     }
 
-    private ParallelOptions Options(CancellationToken cancellationToken) =>
+    internal ParallelOptions Options(CancellationToken cancellationToken) =>
         new() { MaxDegreeOfParallelism = _maxDegreeOfParallelism, CancellationToken = cancellationToken };
 }

@@ -1,9 +1,13 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace HardSamples.Shared.Metrics.Kernels;
 
-/// <summary>Nearest-centre assignment with exact squared distances, vectorised over points (ties: lowest centre index).</summary>
+/// <summary>
+/// Nearest-centre assignment with exact squared distances Σ(x−c)² (coordinate order, no fused multiply-add),
+/// vectorised over points with the centre coordinates pre-broadcast; ties go to the lowest centre index.
+/// </summary>
 internal static class NearestCentre
 {
     private const int PointsPerTask = 4096;
@@ -16,37 +20,44 @@ internal static class NearestCentre
         if (labels.Length != n || squaredDistances.Length != n)
             throw new ArgumentException($"Output buffers must hold {n} entries (labels {labels.Length}, distances {squaredDistances.Length}).");
         var cols = ColumnMajor.Of(points);
-        var c = centres.Data;
+        var broadcast = new Vector<double>[k * dim];
+        for (var i = 0; i < broadcast.Length; i++) broadcast[i] = new Vector<double>(centres.Data[i]);
         var tasks = (n + PointsPerTask - 1) / PointsPerTask;
         Parallelism.For(0, tasks, options, t =>
         {
             var s = t * PointsPerTask;
-            AssignRange(cols, n, dim, c, k, s, Math.Min(n, s + PointsPerTask), labels, squaredDistances);
+            AssignRange(cols, n, dim, centres.Data, broadcast, k, s, Math.Min(n, s + PointsPerTask), labels, squaredDistances);
         });
     }
 
-    private static void AssignRange(double[] cols, int n, int dim, double[] c, int k, int s, int e, int[] labels, double[] best)
+    private static void AssignRange(double[] cols, int n, int dim, double[] c, Vector<double>[] broadcast, int k, int s, int e, int[] labels, double[] best)
     {
         var vc = Vector<double>.Count;
         ref var c0 = ref MemoryMarshal.GetArrayDataReference(cols);
+        ref var b0 = ref MemoryMarshal.GetArrayDataReference(broadcast);
+        Span<Vector<double>> x = stackalloc Vector<double>[dim];
+        ref var x0 = ref MemoryMarshal.GetReference(x);
         Span<double> bestLane = stackalloc double[vc];
         Span<long> labelLane = stackalloc long[vc];
         var j = s;
         for (; j <= e - vc; j += vc)
         {
+            for (var d = 0; d < dim; d++) Unsafe.Add(ref x0, d) = Vector.LoadUnsafe(ref c0, (nuint)(d * n + j));
             var bestD = new Vector<double>(double.PositiveInfinity);
             var bestL = Vector<long>.Zero;
-            for (var centre = 0; centre < k; centre++)
+            ref var centre = ref b0;
+            for (var cIndex = 0; cIndex < k; cIndex++)
             {
                 var acc = Vector<double>.Zero;
                 for (var d = 0; d < dim; d++)
                 {
-                    var diff = Vector.LoadUnsafe(ref c0, (nuint)(d * n + j)) - new Vector<double>(c[centre * dim + d]);
+                    var diff = Unsafe.Add(ref x0, d) - Unsafe.Add(ref centre, d);
                     acc += diff * diff;
                 }
                 var better = Vector.LessThan(acc, bestD);
                 bestD = Vector.ConditionalSelect(better, acc, bestD);
-                bestL = Vector.ConditionalSelect(better, new Vector<long>(centre), bestL);
+                bestL = Vector.ConditionalSelect(better, new Vector<long>(cIndex), bestL);
+                centre = ref Unsafe.Add(ref centre, dim);
             }
             bestD.CopyTo(bestLane);
             bestL.CopyTo(labelLane);
@@ -60,18 +71,18 @@ internal static class NearestCentre
         {
             var bd = double.PositiveInfinity;
             var bl = 0;
-            for (var centre = 0; centre < k; centre++)
+            for (var centreIndex = 0; centreIndex < k; centreIndex++)
             {
                 var acc = 0.0;
                 for (var d = 0; d < dim; d++)
                 {
-                    var diff = cols[d * n + j] - c[centre * dim + d];
+                    var diff = cols[d * n + j] - c[centreIndex * dim + d];
                     acc += diff * diff;
                 }
                 if (acc < bd)
                 {
                     bd = acc;
-                    bl = centre;
+                    bl = centreIndex;
                 }
             }
             best[j] = bd;
