@@ -33,6 +33,7 @@ internal static class MetricsCommand
         };
         command.SetAction(async (parseResult, ct) =>
         {
+            var error = parseResult.InvocationConfiguration.Error;
             try
             {
                 var options = new MetricSuiteOptions
@@ -44,12 +45,12 @@ internal static class MetricsCommand
                     MaxDegreeOfParallelism = parseResult.GetValue(threads),
                 };
                 await RunAsync(parseResult.GetValue(embeddings)!, parseResult.GetValue(losses)!, parseResult.GetValue(labels),
-                    options, parseResult.GetValue(output)!, ct);
+                    options, parseResult.GetValue(output)!, error, ct);
                 return 0;
             }
             catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
             {
-                Console.Error.WriteLine($"hardsamples metrics: {e.Message}");
+                error.WriteLine($"hardsamples metrics: {e.Message}");
                 return 2;
             }
         });
@@ -57,7 +58,7 @@ internal static class MetricsCommand
     }
 
     private static async Task RunAsync(FileInfo embeddingsFile, FileInfo lossesFile, FileInfo? labelsFile, MetricSuiteOptions options,
-        DirectoryInfo output, CancellationToken ct)
+        DirectoryInfo output, TextWriter log, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         var embeddings = Npy.ReadFile<float>(RequireFile(embeddingsFile, "--embeddings"));
@@ -70,7 +71,7 @@ internal static class MetricsCommand
                 throw new ArgumentException($"Labels {labels.ShapeText} must be [N] with N = the embeddings' sample count ({(embeddings.Rank == 3 ? embeddings.Shape[1] : -1)}).");
             target = labels.Data;
         }
-        var table = await ComputeWithProgressAsync(embeddings, losses, options, ct);
+        var table = await ComputeWithProgressAsync(embeddings, losses, options, log, ct);
         var correlations = target is null ? null : MetricSuite.Correlations(table, target);
 
         Directory.CreateDirectory(output.FullName);
@@ -85,18 +86,21 @@ internal static class MetricsCommand
             MetricTableWriter.WriteCorrelationsCsvFile(path, correlations);
             written.Add(path);
         }
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{table.RowCount} samples × {table.Columns.Count} metrics in {watch.Elapsed.TotalSeconds:0.0} s → {string.Join(", ", written)}"));
     }
 
-    private static Task<MetricTable> ComputeWithProgressAsync(NdArray<float> embeddings, NdArray<float> losses, MetricSuiteOptions options, CancellationToken ct)
+    /// <summary>A Spectre progress bar on an interactive terminal; one line per finished unit otherwise (tests, pipes).</summary>
+    private static Task<MetricTable> ComputeWithProgressAsync(NdArray<float> embeddings, NdArray<float> losses, MetricSuiteOptions options, TextWriter log, CancellationToken ct)
     {
-        if (!AnsiConsole.Profile.Capabilities.Interactive)
+        var terminal = ReferenceEquals(log, Console.Error) && !Console.IsErrorRedirected;
+        if (!terminal)
         {
-            var lines = new Progress<MetricProgress>(p => Console.Error.WriteLine($"[{p.Completed}/{p.Total}] {p.Stage}"));
+            var lines = new SynchronousProgress(p => log.WriteLine($"[{p.Completed}/{p.Total}] {p.Stage}"));
             return Task.Run(() => MetricSuite.Compute(embeddings, losses, options, lines, cancellationToken: ct), ct);
         }
-        return AnsiConsole.Progress()
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(log) });
+        return console.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .StartAsync(async context =>
             {
@@ -120,6 +124,11 @@ internal static class MetricsCommand
         return parts.Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var k)
             ? k
             : throw new ArgumentException($"--ks: '{p}' is not a non-negative integer.")).ToArray();
+    }
+
+    private sealed class SynchronousProgress(Action<MetricProgress> report) : IProgress<MetricProgress>
+    {
+        public void Report(MetricProgress value) => report(value);
     }
 
     private static string RequireFile(FileInfo file, string option) =>
