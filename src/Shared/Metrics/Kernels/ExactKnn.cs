@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.InteropServices;
 
 namespace HardSamples.Shared.Metrics.Kernels;
@@ -189,7 +190,6 @@ internal static class ExactKnn
         public readonly Vector<float>[] QueryBroadcast = new Vector<float>[Group * dim];
         public readonly int[] Queries = new int[Group];
         public readonly int[] Slots = new int[Group];
-        public readonly float[] Lanes = new float[Vector<float>.Count];
         public readonly double[] CellDistance = new double[Group * cells];
         public readonly int[] CellOrder = new int[cells];
         public readonly double[] CellKey = new double[cells];
@@ -353,19 +353,24 @@ internal static class ExactKnn
             b1 = Vector.FusedMultiplyAdd(b1, minus2, ny);
             b2 = Vector.FusedMultiplyAdd(b2, minus2, ny);
             b3 = Vector.FusedMultiplyAdd(b3, minus2, ny);
-            var hit = Vector.LessThanOrEqual(a0, l0) | Vector.LessThanOrEqual(a1, l1) | Vector.LessThanOrEqual(a2, l2) | Vector.LessThanOrEqual(a3, l3)
-                | Vector.LessThanOrEqual(b0, l0) | Vector.LessThanOrEqual(b1, l1) | Vector.LessThanOrEqual(b2, l2) | Vector.LessThanOrEqual(b3, l3);
-            if (hit == Vector<int>.Zero) continue;
-            var changed = false;
-            changed |= OfferLanes(s, k, 0, j, a0, l0, qNorm[0], limit);
-            changed |= OfferLanes(s, k, 0, j + vc, b0, l0, qNorm[0], limit);
-            changed |= OfferLanes(s, k, 1, j, a1, l1, qNorm[1], limit);
-            changed |= OfferLanes(s, k, 1, j + vc, b1, l1, qNorm[1], limit);
-            changed |= OfferLanes(s, k, 2, j, a2, l2, qNorm[2], limit);
-            changed |= OfferLanes(s, k, 2, j + vc, b2, l2, qNorm[2], limit);
-            changed |= OfferLanes(s, k, 3, j, a3, l3, qNorm[3], limit);
-            changed |= OfferLanes(s, k, 3, j + vc, b3, l3, qNorm[3], limit);
-            if (!changed) continue;
+            var m0 = Vector.LessThanOrEqual(a0, l0);
+            var m1 = Vector.LessThanOrEqual(a1, l1);
+            var m2 = Vector.LessThanOrEqual(a2, l2);
+            var m3 = Vector.LessThanOrEqual(a3, l3);
+            var n0m = Vector.LessThanOrEqual(b0, l0);
+            var n1m = Vector.LessThanOrEqual(b1, l1);
+            var n2m = Vector.LessThanOrEqual(b2, l2);
+            var n3m = Vector.LessThanOrEqual(b3, l3);
+            if (((m0 | m1) | (m2 | m3) | (n0m | n1m) | (n2m | n3m)) == Vector<int>.Zero) continue;
+            OfferLanes(s, k, 0, j, a0, m0, qNorm[0]);
+            OfferLanes(s, k, 0, j + vc, b0, n0m, qNorm[0]);
+            OfferLanes(s, k, 1, j, a1, m1, qNorm[1]);
+            OfferLanes(s, k, 1, j + vc, b1, n1m, qNorm[1]);
+            OfferLanes(s, k, 2, j, a2, m2, qNorm[2]);
+            OfferLanes(s, k, 2, j + vc, b2, n2m, qNorm[2]);
+            OfferLanes(s, k, 3, j, a3, m3, qNorm[3]);
+            OfferLanes(s, k, 3, j + vc, b3, n3m, qNorm[3]);
+            for (var r = 0; r < Group; r++) limit[r] = Limit(s, r, qNorm[r]);
             l0 = new Vector<float>(limit[0]);
             l1 = new Vector<float>(limit[1]);
             l2 = new Vector<float>(limit[2]);
@@ -373,22 +378,30 @@ internal static class ExactKnn
         }
     }
 
-    /// <summary>Offers the lanes of one screened vector that pass the (vector) limit; returns whether the limit moved.</summary>
-    private static bool OfferLanes(Scratch s, int k, int r, int j, Vector<float> g, Vector<float> limitVector, double qNorm, Span<float> limit)
+    /// <summary>Offers the lanes selected by <paramref name="mask"/> (those below the limit at the start of the step).</summary>
+    private static void OfferLanes(Scratch s, int k, int r, int j, Vector<float> g, Vector<int> mask, double qNorm)
     {
-        if (!Vector.LessThanOrEqualAny(g, limitVector)) return false;
-        var lanes = s.Lanes.AsSpan();
-        g.CopyTo(lanes);
-        var before = limit[r];
-        for (var l = 0; l < lanes.Length; l++)
+        var bits = LaneMask(mask);
+        while (bits != 0)
         {
-            if (lanes[l] <= limit[r])
-            {
-                Offer(s, k, r, j + l, lanes[l] + qNorm);
-                limit[r] = Limit(s, r, qNorm);
-            }
+            var l = BitOperations.TrailingZeroCount(bits);
+            bits &= bits - 1;
+            Offer(s, k, r, j + l, g[l] + qNorm);
         }
-        return limit[r] != before;
+    }
+
+    /// <summary>One bit per lane whose mask is set.</summary>
+    private static uint LaneMask(Vector<int> mask)
+    {
+        if (Vector<int>.Count == 8) return Vector256.ExtractMostSignificantBits(mask.AsVector256());
+        if (Vector<int>.Count == 16) return Vector512.ExtractMostSignificantBits(mask.AsVector512()) is var m ? (uint)m : 0;
+        if (Vector<int>.Count == 4) return Vector128.ExtractMostSignificantBits(mask.AsVector128());
+        uint bits = 0;
+        for (var l = 0; l < Vector<int>.Count; l++)
+        {
+            if (mask[l] != 0) bits |= 1u << l;
+        }
+        return bits;
     }
 
     /// <summary>The float32 bound on g = ‖x‖² − 2q·x that admits a candidate (infinite while fewer than k are held).</summary>
