@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using HardSamples.Shared.Metrics.Kernels;
 
 namespace HardSamples.Shared.Metrics;
@@ -144,33 +146,45 @@ public static class LocalIntrinsicDimension
 
         public double Estimate(ReadOnlySpan<double> dists, double epsilon)
         {
-            int k = _k, kp = _padded, vc = Vector<double>.Count;
+            int k = _k, kp = _padded, vc = Vector<double>.Count, dim = _dim;
             var r = dists[k - 1];
             if (r == 0) throw new InvalidDataException($"all {k} nearest-neighbour distances are zero (k or more identical points); TLE is undefined.");
             for (var b = 0; b < kp; b++) _dj[b] = b < k ? dists[b] : r;
 
-            // V_ab = ‖x_a − x_b‖, summed in coordinate order like scipy's pdist.
+            // V_ab = ‖x_a − x_b‖, summed in coordinate order like scipy's pdist; the upper triangle (in whole vectors)
+            // is computed, the rest mirrored (identical bits: (x−y)² = (y−x)²).
+            ref var coords = ref MemoryMarshal.GetArrayDataReference(_coords);
+            ref var v0 = ref MemoryMarshal.GetArrayDataReference(_v);
             for (var a = 0; a < k; a++)
             {
-                for (var b = 0; b < kp; b += vc)
+                var first = a / vc * vc;
+                for (var b = 0; b < first; b++) _v[a * kp + b] = _v[b * kp + a];
+                for (var b = first; b < kp; b += vc)
                 {
                     var acc = Vector<double>.Zero;
-                    for (var d = 0; d < _dim; d++)
+                    ref var col = ref Unsafe.Add(ref coords, b);
+                    ref var self = ref Unsafe.Add(ref coords, a);
+                    for (var d = 0; d < dim; d++)
                     {
-                        var diff = new Vector<double>(_coords, d * kp + b) - new Vector<double>(_coords[d * kp + a]);
+                        var diff = Vector.LoadUnsafe(ref col) - new Vector<double>(self);
                         acc += diff * diff;
+                        col = ref Unsafe.Add(ref col, kp);
+                        self = ref Unsafe.Add(ref self, kp);
                     }
-                    Vector.SquareRoot(acc).CopyTo(_v, a * kp + b);
+                    Vector.SquareRoot(acc).StoreUnsafe(ref v0, (nuint)(a * kp + b));
                 }
             }
 
             var rv = new Vector<double>(r);
+            var invR = new Vector<double>(1 / r);
             var r2 = r * r;
             var r2v = new Vector<double>(r2);
             var epsv = new Vector<double>(epsilon);
             var two = new Vector<double>(2.0);
             var four = new Vector<double>(4.0);
             var kv = new Vector<double>(k);
+            var tiny = new Vector<double>(1e-280);
+            var huge = new Vector<double>(1e280);
             Span<double> iotaBuf = stackalloc double[vc];
             for (var l = 0; l < vc; l++) iotaBuf[l] = l;
             var iota = new Vector<double>(iotaBuf);
@@ -184,12 +198,15 @@ public static class LocalIntrinsicDimension
                 var rowDi0 = di == 0;
                 var av = new Vector<double>(a);
                 var r2mdi2 = r2v - di2;
-                var den = two * r2mdi2;
+                var invDen = Vector<double>.One / (two * r2mdi2);
+                var productS = Vector<double>.One;
+                var productT = Vector<double>.One;
+                var rowStart = w;
                 for (var b = 0; b < kp; b += vc)
                 {
                     var lane = iota + new Vector<double>(b);
                     var valid = Vector.LessThan(lane, kv) & ~Vector.Equals(lane, av);
-                    var v = new Vector<double>(_v, a * kp + b);
+                    var v = Vector.LoadUnsafe(ref v0, (nuint)(a * kp + b));
                     var dj = new Vector<double>(_dj, b);
                     var vsq = v * v;
                     var dj2 = dj * dj;
@@ -198,9 +215,9 @@ public static class LocalIntrinsicDimension
                     if (!rowDr)
                     {
                         var pa = (di2 + vsq) - dj2;
-                        s = rv * (Vector.SquareRoot(pa * pa + four * vsq * r2mdi2) - pa) / den;
+                        s = rv * (Vector.SquareRoot(pa * pa + four * vsq * r2mdi2) - pa) * invDen;
                         var pb = (di2 + z2) - dj2;
-                        t = rv * (Vector.SquareRoot(pb * pb + four * z2 * r2mdi2) - pb) / den;
+                        t = rv * (Vector.SquareRoot(pb * pb + four * z2 * r2mdi2) - pb) * invDen;
                     }
                     else
                     {
@@ -219,10 +236,10 @@ public static class LocalIntrinsicDimension
                         s = Vector.ConditionalSelect(dj0, repl, s);
                         t = Vector.ConditionalSelect(dj0, repl, t);
                     }
-                    var v0 = Vector.Equals(v, Vector<double>.Zero) & valid;
-                    nV0 -= Vector.Sum(v0);
-                    s = Vector.ConditionalSelect(v0, rv, s);
-                    t = Vector.ConditionalSelect(v0, rv, t);
+                    var v0Mask = Vector.Equals(v, Vector<double>.Zero) & valid;
+                    nV0 -= Vector.Sum(v0Mask);
+                    s = Vector.ConditionalSelect(v0Mask, rv, s);
+                    t = Vector.ConditionalSelect(v0Mask, rv, t);
                     var small = (Vector.LessThan(t, epsv) | Vector.LessThan(s, epsv)) & valid;
                     nTSeps -= Vector.Sum(small);
                     s = Vector.ConditionalSelect(small, rv, s);
@@ -235,10 +252,23 @@ public static class LocalIntrinsicDimension
                         s = Vector.ConditionalSelect(bad, rv, s);
                         t = Vector.ConditionalSelect(bad, rv, t);
                     }
-                    var one = Vector<double>.One;
-                    Vector.ConditionalSelect(valid, s / rv, one).CopyTo(_ratios, w);
-                    Vector.ConditionalSelect(valid, t / rv, one).CopyTo(_ratios, w + vc);
+                    var ratioS = Vector.ConditionalSelect(valid, s * invR, Vector<double>.One);
+                    var ratioT = Vector.ConditionalSelect(valid, t * invR, Vector<double>.One);
+                    ratioS.CopyTo(_ratios, w);
+                    ratioT.CopyTo(_ratios, w + vc);
                     w += 2 * vc;
+                    productS *= ratioS;
+                    productT *= ratioT;
+                }
+                // Σ ln = ln Π: one logarithm per lane and row instead of one per pair, unless the products leave the
+                // safe range (then the row's ratios stay for individual logarithms).
+                var safe = Vector.GreaterThan(productS, tiny) & Vector.LessThan(productS, huge)
+                    & Vector.GreaterThan(productT, tiny) & Vector.LessThan(productT, huge);
+                if (Vector.EqualsAll(safe, new Vector<long>(-1)))
+                {
+                    w = rowStart;
+                    (productS * productT).CopyTo(_ratios, w);
+                    w += vc;
                 }
             }
             var logs = _ratios.AsSpan(0, w);
