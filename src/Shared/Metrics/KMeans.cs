@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using HardSamples.Shared.Metrics.Kernels;
 
 namespace HardSamples.Shared.Metrics;
@@ -113,12 +114,8 @@ public static class KMeans
             for (var t = 0; t < trials; t++)
             {
                 var row = candidateD2.AsSpan(t * n, n);
-                var pot = 0.0;
-                for (var i = 0; i < n; i++)
-                {
-                    row[i] = Math.Min(row[i], closest[i]);
-                    pot += row[i];
-                }
+                TensorPrimitives.Min(row, closest, row);
+                var pot = TensorPrimitives.Sum<double>(row);
                 if (pot < bestPotential)
                 {
                     bestPotential = pot;
@@ -144,23 +141,29 @@ public static class KMeans
         var counts = new int[k];
         var strict = false;
         var iterations = 0;
+        var bounds = steps.NewBounds();
+        var moved = new double[k];
         for (var it = 0; it < maxIterations; it++)
         {
             ct.ThrowIfCancellationRequested();
             iterations = it + 1;
-            steps.AssignAndSum(centres, k, labels, d2, sums, counts);
-            RelocateEmpty(points, labels, d2, sums, counts);
+            steps.AssignAndSum(centres, k, labels, d2, sums, counts, bounds);
+            if (RelocateEmpty(points, labels, d2, sums, counts)) bounds?.Reset();
             var shift = 0.0;
             for (var c = 0; c < k; c++)
             {
+                var m2 = 0.0;
                 for (var d = 0; d < dim; d++)
                 {
                     var updated = sums[c * dim + d] / counts[c];
                     var delta = updated - centres[c * dim + d];
-                    shift += delta * delta;
+                    m2 += delta * delta;
                     centres[c * dim + d] = updated;
                 }
+                shift += m2;
+                moved[c] = Math.Sqrt(m2);
             }
+            bounds?.Loosen(labels, moved);
             if (labels.AsSpan().SequenceEqual(previous))
             {
                 strict = true;
@@ -179,11 +182,15 @@ public static class KMeans
     {
         private readonly ParallelOptions? _cpu = kernel is CpuDistanceKernel cpu ? cpu.Options(ct) : null;
 
-        public void AssignAndSum(double[] centres, int k, int[] labels, double[] d2, double[] sums, int[] counts)
+        /// <summary>Hamerly bounds for one run on the CPU kernel (null elsewhere).</summary>
+        public KMeansSteps.Bounds? NewBounds() => _cpu is null ? null : new KMeansSteps.Bounds(points.Count);
+
+        public void AssignAndSum(double[] centres, int k, int[] labels, double[] d2, double[] sums, int[] counts, KMeansSteps.Bounds? bounds)
         {
             if (_cpu is not null)
             {
-                KMeansSteps.LloydStep(points, centres, k, labels, d2, sums, counts, _cpu);
+                if (bounds is not null) KMeansSteps.BoundedLloydStep(points, centres, k, labels, d2, sums, counts, bounds, _cpu);
+                else KMeansSteps.LloydStep(points, centres, k, labels, d2, sums, counts, _cpu);
                 return;
             }
             kernel.AssignNearest(points, new PointSet(centres, k, points.Dimension), labels, d2);
@@ -223,12 +230,15 @@ public static class KMeans
         }
     }
 
-    /// <summary>Gives every empty cluster the point farthest from its current centre (scikit-learn's relocation).</summary>
-    private static void RelocateEmpty(PointSet points, int[] labels, double[] d2, double[] sums, int[] counts)
+    /// <summary>
+    /// Gives every empty cluster the point farthest from its current centre (scikit-learn's relocation: sums and counts
+    /// move, labels are left to the next assignment). Returns whether anything moved.
+    /// </summary>
+    private static bool RelocateEmpty(PointSet points, int[] labels, double[] d2, double[] sums, int[] counts)
     {
         var dim = points.Dimension;
         var empty = Enumerable.Range(0, counts.Length).Where(c => counts[c] == 0).ToArray();
-        if (empty.Length == 0) return;
+        if (empty.Length == 0) return false;
         var far = Enumerable.Range(0, points.Count).OrderByDescending(i => d2[i]).ThenBy(i => i).Take(empty.Length).ToArray();
         for (var e = 0; e < empty.Length && e < far.Length; e++)
         {
@@ -243,7 +253,6 @@ public static class KMeans
             }
             counts[from]--;
             counts[empty[e]] = 1;
-            labels[i] = empty[e];
         }
         // Clusters still empty (fewer distinct points than clusters) keep a centre at the first point.
         foreach (var c in empty)
@@ -252,6 +261,7 @@ public static class KMeans
             points.Row(0).CopyTo(sums.AsSpan(c * dim, dim));
             counts[c] = 1;
         }
+        return true;
     }
 
     private static double Sum(double[] values)
