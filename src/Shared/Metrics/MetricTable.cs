@@ -65,6 +65,32 @@ public sealed class MetricTable
         _columns.Add(new MetricColumn(name, values));
     }
 
+    /// <summary>
+    /// The table restricted to the rows holding <paramref name="sampleIndices"/> (in that order), e.g. one SSFT
+    /// split's samples before correlating with its learning/forgetting times.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">A sample index is not in the table.</exception>
+    public MetricTable SelectSamples(IReadOnlyList<int> sampleIndices)
+    {
+        ArgumentNullException.ThrowIfNull(sampleIndices);
+        var rowOf = new Dictionary<int, int>(RowCount);
+        for (var r = 0; r < RowCount; r++) rowOf[SampleIndex[r]] = r;
+        var rows = new int[sampleIndices.Count];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (!rowOf.TryGetValue(sampleIndices[i], out rows[i]))
+                throw new KeyNotFoundException($"Sample {sampleIndices[i]} is not in the metric table.");
+        }
+        var subset = new MetricTable([.. sampleIndices]);
+        foreach (var column in _columns)
+        {
+            var values = new double[rows.Length];
+            for (var i = 0; i < rows.Length; i++) values[i] = column.Values[rows[i]];
+            subset.Add(column.Name, values);
+        }
+        return subset;
+    }
+
     /// <summary>Appends a column.</summary>
     public void Add(MetricColumn column)
     {

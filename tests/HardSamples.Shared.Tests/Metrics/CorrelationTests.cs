@@ -21,6 +21,19 @@ public class CorrelationTests
     }
 
     [Fact]
+    public void Correlating_a_split_with_ssft_times_uses_the_selected_samples()
+    {
+        var table = new MetricTable(6);
+        table.Add("m", [10.0, 1, 20, 2, 30, 3]);
+        var split = table.SelectSamples([0, 2, 4]);
+        Assert.Equal([0, 2, 4], split.SampleIndex);
+        Assert.Equal([10.0, 20, 30], split["m"]);
+        var row = Assert.Single(MetricSuite.Correlations(split, [5.0, 7, 9]));
+        Assert.Equal(1.0, row.Srcc, 14);
+        Assert.Throws<KeyNotFoundException>(() => table.SelectSamples([9]));
+    }
+
+    [Fact]
     public void Average_ranks_share_ties()
     {
         Assert.Equal([2.5, 1, 2.5, 4], RankStatistics.AverageRanks([5.0, 1, 5, 9]));
