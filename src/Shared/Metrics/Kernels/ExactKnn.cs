@@ -186,11 +186,12 @@ internal static class ExactKnn
         public readonly double[] Admit = new double[QueriesPerTask + Group];
         public readonly double[] Delta = new double[QueriesPerTask + Group];
         public readonly bool[] Overflow = new bool[QueriesPerTask + Group];
-        public readonly float[] QueryCoords = new float[Group * dim];
-        public readonly Vector<float>[] QueryBroadcast = new Vector<float>[Group * dim];
-        public readonly int[] Queries = new int[Group];
-        public readonly int[] Slots = new int[Group];
-        public readonly double[] CellDistance = new double[Group * cells];
+        /// <summary>Per group of four queries (index g·4 + r): query position and state slot; broadcasts <c>[g][dim][4]</c>.</summary>
+        public readonly Vector<float>[] QueryBroadcast = new Vector<float>[QueriesPerTask * dim];
+        public readonly int[] Queries = new int[QueriesPerTask];
+        public readonly int[] Slots = new int[QueriesPerTask];
+        public int Base;
+        public readonly double[] CellDistance = new double[QueriesPerTask * cells];
         public readonly int[] CellOrder = new int[cells];
         public readonly double[] CellKey = new double[cells];
         public readonly double[] Exact = new double[k + Spare];
@@ -207,40 +208,50 @@ internal static class ExactKnn
         for (var local = 0; local < count; local++)
             s.Delta[local] = index.ErrorScale * (index.NormsExact[qStart + local] + index.MaxNorm);
         for (var r = 0; r < Group; r++) s.Delta[QueriesPerTask + r] = 0;
-        for (var g = 0; g < count; g += Group)
+        // Every group of four queries gets its state; then cells are visited nearest-first for the task as a whole
+        // and each cell is scanned for every group while its coordinates are hot in cache.
+        var groups = (count + Group - 1) / Group;
+        for (var g = 0; g < groups; g++)
         {
             for (var r = 0; r < Group; r++)
             {
-                var local = g + r;
+                var local = g * Group + r;
                 var real = local < count;
                 var q = qStart + (real ? local : count - 1);
-                s.Queries[r] = q;
-                s.Slots[r] = real ? local : QueriesPerTask + r;
-                for (var d = 0; d < dim; d++) s.QueryCoords[r * dim + d] = index.Cols[d * index.Stride + q];
+                s.Queries[local] = q;
+                s.Slots[local] = real ? local : QueriesPerTask + r;
+                for (var d = 0; d < dim; d++) s.QueryBroadcast[(g * dim + d) * Group + r] = new Vector<float>(index.Cols[d * index.Stride + q]);
                 var row = points.Row(index.Original[q]);
                 for (var c = 0; c < cells; c++)
-                    s.CellDistance[r * cells + c] = PointSet.EuclideanDistance(row, index.CellCentres.AsSpan(c * dim, dim));
+                    s.CellDistance[local * cells + c] = PointSet.EuclideanDistance(row, index.CellCentres.AsSpan(c * dim, dim));
             }
-            for (var c = 0; c < cells; c++)
+        }
+        for (var c = 0; c < cells; c++)
+        {
+            var key = double.PositiveInfinity;
+            for (var local = 0; local < groups * Group; local++) key = Math.Min(key, s.CellDistance[local * cells + c]);
+            s.CellOrder[c] = c;
+            s.CellKey[c] = key;
+        }
+        Array.Sort(s.CellKey, s.CellOrder);
+        foreach (var cell in s.CellOrder)
+        {
+            int cellStart = index.CellStart[cell], cellEnd = index.CellStart[cell + 1];
+            for (var g = 0; g < groups; g++)
             {
-                s.CellOrder[c] = c;
-                s.CellKey[c] = s.CellDistance[c];
-            }
-            Array.Sort(s.CellKey, s.CellOrder);
-            foreach (var cell in s.CellOrder)
-            {
+                s.Base = g * Group;
                 double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
                 for (var r = 0; r < Group; r++)
                 {
-                    var slot = s.Slots[r];
+                    var slot = s.Slots[s.Base + r];
                     var reach = double.IsPositiveInfinity(s.Admit[slot])
                         ? double.PositiveInfinity
                         : Math.Sqrt(Math.Max(0, s.Admit[slot] + s.Delta[slot])) * (1 + 1e-9) + 1e-12;
-                    var dq = s.CellDistance[r * cells + cell];
+                    var dq = s.CellDistance[(s.Base + r) * cells + cell];
                     lo = Math.Min(lo, dq - reach);
                     hi = Math.Max(hi, dq + reach);
                 }
-                int start = index.CellStart[cell], end = index.CellStart[cell + 1];
+                int start = cellStart, end = cellEnd;
                 if (!double.IsNegativeInfinity(lo)) start = LowerBound(index.Rho, start, end, lo);
                 if (!double.IsPositiveInfinity(hi)) end = UpperBound(index.Rho, start, end, hi);
                 if (start < end) Scan(index, dim, k, start, end, s);
@@ -286,17 +297,12 @@ internal static class ExactKnn
         var stride = index.Stride;
         ref var c0 = ref MemoryMarshal.GetArrayDataReference(index.Cols);
         ref var n0 = ref MemoryMarshal.GetArrayDataReference(index.Norms);
-        var qc = s.QueryCoords;
-        for (var d = 0; d < dim; d++)
-        {
-            for (var r = 0; r < Group; r++) s.QueryBroadcast[d * Group + r] = new Vector<float>(qc[r * dim + d]);
-        }
-        ref var qb0 = ref MemoryMarshal.GetArrayDataReference(s.QueryBroadcast);
+        ref var qb0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(s.QueryBroadcast), s.Base * dim);
         Span<float> limit = stackalloc float[Group];
         Span<double> qNorm = stackalloc double[Group];
         for (var r = 0; r < Group; r++)
         {
-            qNorm[r] = index.NormsExact[s.Queries[r]];
+            qNorm[r] = index.NormsExact[s.Queries[s.Base + r]];
             limit[r] = Limit(s, r, qNorm[r]);
         }
         var l0 = new Vector<float>(limit[0]);
@@ -407,7 +413,7 @@ internal static class ExactKnn
     /// <summary>The float32 bound on g = ‖x‖² − 2q·x that admits a candidate (infinite while fewer than k are held).</summary>
     private static float Limit(Scratch s, int r, double qNorm)
     {
-        var admit = s.Admit[s.Slots[r]];
+        var admit = s.Admit[s.Slots[s.Base + r]];
         if (double.IsPositiveInfinity(admit)) return float.PositiveInfinity;
         var g = admit - qNorm;
         return (float)(g + Math.Abs(g) * 1e-6 + 1e-30);
@@ -420,8 +426,8 @@ internal static class ExactKnn
     /// </summary>
     private static void Offer(Scratch s, int k, int r, int candidate, double screened)
     {
-        var slot = s.Slots[r];
-        if (candidate == s.Queries[r] || s.Overflow[slot] || screened > s.Admit[slot]) return;
+        var slot = s.Slots[s.Base + r];
+        if (candidate == s.Queries[s.Base + r] || s.Overflow[slot] || screened > s.Admit[slot]) return;
         var heap = s.Heap.AsSpan(slot * k, k);
         var ids = s.HeapIndex.AsSpan(slot * k, k);
         var count = s.HeapCount[slot];
