@@ -101,7 +101,7 @@ internal static class BenchMetricsCommand
             Add("LID MLE", watch.Elapsed.TotalSeconds);
             shards.Add(new MetricShard(new MetricWorkUnit(MetricFamily.Lid, lidEpochs[s], 0, samples),
                 [new MetricColumn(MetricNames.LidTle, tle), new MetricColumn(MetricNames.LidMle, mle)]));
-            Console.Write(Invariant($"\rLID {s + 1}/{lidTimed}   "));
+            if (!Console.IsOutputRedirected) Console.Write(Invariant($"\rLID {s + 1}/{lidTimed}   "));
         }
         for (var s = 0; s < silTimed; s++)
         {
@@ -115,7 +115,7 @@ internal static class BenchMetricsCommand
             var sil = Silhouette.Samples(points, fit.Labels, kernel);
             Add("silhouette", watch.Elapsed.TotalSeconds);
             shards.Add(new MetricShard(new MetricWorkUnit(MetricFamily.Silhouette, silEpochs[s], 0, samples), [new MetricColumn(MetricNames.Silhouette, sil)]));
-            Console.Write(Invariant($"\rsilhouette {s + 1}/{silTimed}   "));
+            if (!Console.IsOutputRedirected) Console.Write(Invariant($"\rsilhouette {s + 1}/{silTimed}   "));
         }
         Console.WriteLine();
         var complete = lidTimed == lidEpochs.Count && silTimed == silEpochs.Count;
