@@ -202,13 +202,27 @@ public static partial class Npy
         foreach (var d in shape) count = checked(count * d);
         if (count != data.Length)
             throw new ArgumentException($"Shape ({string.Join(", ", shape.ToArray())}) holds {count} elements but {data.Length} were given.");
+        WriteHeader(stream, DTypeOf<T>(), shape);
+        stream.Write(MemoryMarshal.AsBytes(data));
+    }
+
+    /// <summary>
+    /// Writes only the .npy header for an array of <paramref name="dtype"/> and <paramref name="shape"/>; the caller
+    /// then streams exactly product(shape) × item-size data bytes in C order (for arrays assembled piece by piece).
+    /// </summary>
+    public static void WriteHeader(Stream stream, NpyDType dtype, ReadOnlySpan<long> shape)
+    {
+        foreach (var d in shape)
+        {
+            if (d < 0) throw new ArgumentException($"Negative dimension {d} in shape ({string.Join(", ", shape.ToArray())}).", nameof(shape));
+        }
         var shapeText = shape.Length switch
         {
             0 => "()",
             1 => $"({shape[0]},)",
             _ => "(" + string.Join(", ", shape.ToArray()) + ")",
         };
-        var dict = $"{{'descr': '{Descr(DTypeOf<T>())}', 'fortran_order': False, 'shape': {shapeText}, }}";
+        var dict = $"{{'descr': '{Descr(dtype)}', 'fortran_order': False, 'shape': {shapeText}, }}";
         var version = dict.Length + 11 > ushort.MaxValue ? 2 : 1;
         var prefixLength = version == 1 ? 10 : 12;
         var total = prefixLength + dict.Length + 1;
@@ -230,7 +244,6 @@ public static partial class Npy
             stream.Write(len);
         }
         stream.Write(headerBytes);
-        stream.Write(MemoryMarshal.AsBytes(data));
     }
 
     /// <summary>Writes an <see cref="NdArray{T}"/>.</summary>

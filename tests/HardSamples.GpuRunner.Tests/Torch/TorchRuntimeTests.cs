@@ -1,9 +1,11 @@
+using HardSamples.GpuRunner.Tests.Support;
 using HardSamples.GpuRunner.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace HardSamples.GpuRunner.Tests.Torch;
 
+[Collection(TorchCollection.Name)]
 public sealed class TorchRuntimeTests
 {
     [Fact]
