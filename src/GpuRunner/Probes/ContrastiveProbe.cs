@@ -167,7 +167,7 @@ public sealed class ContrastiveProbe : IProbe
             var a = UnitRows(BarlowTwinsNet.Standardize(torch.cat(first, 0)));
             var b = UnitRows(BarlowTwinsNet.Standardize(torch.cat(second, 0)));
             var self = (a * b).sum(1);
-            var cross = (a.matmul(b.sum(0)) - self) / (n - 1);
+            var cross = (a.matmul(b.sum([0])) - self) / (n - 1);
             model.train();
             return (TensorData.ToFloats(self), TensorData.ToFloats(cross));
         }
