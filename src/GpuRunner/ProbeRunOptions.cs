@@ -12,6 +12,9 @@ public sealed record ProbeRunOptions
     /// <summary>Keep the checkpoint blobs after success (default: delete them once result.json is written).</summary>
     public bool KeepCheckpoint { get; init; }
 
+    /// <summary>Called once the dataset is loaded, just before the probe starts (benchmarks start their clocks here).</summary>
+    public Action? OnStarted { get; init; }
+
     /// <summary>Test hook: called with (phase, epoch, batch) before each loss is checked; return true to make that loss NaN.</summary>
     internal Func<string, int, int, bool>? InjectNonFiniteLoss { get; init; }
 }

@@ -48,6 +48,7 @@ public static class ProbeRunner
             var identity = await DataIdentityAsync(store, spec, cancellationToken);
             var ctx = new ProbeContext(spec, store, data, new torch.Device(device), progress, options, identity, cancellationToken);
             ctx.AddTiming("load", clock.Elapsed);
+            options.OnStarted?.Invoke();
             var artifacts = await CreateProbe(spec.Probe).RunAsync(ctx);
             ctx.AddTiming("total", clock.Elapsed);
             var result = new JobResult

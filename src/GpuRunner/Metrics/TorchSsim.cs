@@ -44,16 +44,15 @@ public static class TorchSsim
         if (x.shape[2] < window || x.shape[3] < window)
             throw new ArgumentException($"SSIM {variant} needs images of at least {window}×{window}; got {x.shape[2]}×{x.shape[3]}.");
         using var scope = NewDisposeScope();
-        var channels = x.shape[1];
         var taps = Taps(variant, x.device);
         var xd = x.to_type(ScalarType.Float64);
         var yd = y.to_type(ScalarType.Float64);
-        // One grouped convolution filters the five moment maps of every channel at once.
+        // Valid separable filtering of the five moment maps as two band-matrix products (fast BLAS paths in float64):
+        // rows: [.., H, W] @ Bw[W, W−k+1]; columns: Bhᵀ[H−k+1, H] @ [.., H, W−k+1].
         var stacked = cat([xd, yd, xd * xd, yd * yd, xd * yd], 1); // [B, 5C, H, W]
-        var groups = 5 * channels;
-        var horizontal = taps.reshape(1, 1, 1, window).expand(groups, 1, 1, window).contiguous();
-        var vertical = taps.reshape(1, 1, window, 1).expand(groups, 1, window, 1).contiguous();
-        var filtered = nn.functional.conv2d(nn.functional.conv2d(stacked, horizontal, groups: groups), vertical, groups: groups);
+        var alongWidth = Band(taps, x.shape[3]);
+        var alongHeight = Band(taps, x.shape[2]).t();
+        var filtered = alongHeight.matmul(stacked.matmul(alongWidth));
         var parts = filtered.chunk(5, 1);
         var (mx, my, mxx, myy, mxy) = (parts[0], parts[1], parts[2], parts[3], parts[4]);
         var covNorm = variant == SsimVariant.Box7 ? window * window / (window * window - 1.0) : 1.0;
@@ -64,6 +63,15 @@ public static class TorchSsim
         var c2 = Math.Pow(K2 * dataRange, 2);
         var map = (2 * mx * my + c1) * (2 * vxy + c2) / ((mx * mx + my * my + c1) * (vx + vy + c2));
         return map.mean([1, 2, 3]).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>[n, n−k+1] matrix whose column j holds the taps at rows j..j+k−1 (valid correlation as a product).</summary>
+    private static Tensor Band(Tensor taps, long n)
+    {
+        var k = taps.shape[0];
+        var band = zeros(n, n - k + 1, dtype: ScalarType.Float64, device: taps.device);
+        for (long j = 0; j < n - k + 1; j++) band[TensorIndex.Slice(j, j + k), j] = taps;
+        return band;
     }
 
     /// <summary>The normalised 1-D window of a variant (float64).</summary>
