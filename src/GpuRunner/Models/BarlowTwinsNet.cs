@@ -37,9 +37,9 @@ public sealed class BarlowTwinsNet : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        x = functional.relu(functional.max_pool2d(conv1.forward(x), 2));
-        x = functional.relu(functional.max_pool2d(conv2.forward(x), 2));
-        x = functional.relu(functional.max_pool2d(conv3.forward(x), 2));
+        x = functional.relu(FastOps.MaxPool2x2(conv1.forward(x)));
+        x = functional.relu(FastOps.MaxPool2x2(conv2.forward(x)));
+        x = functional.relu(FastOps.MaxPool2x2(conv3.forward(x)));
         x = functional.relu(representation.forward(x.flatten(1)));
         x = functional.relu(projectorNorm.forward(projector1.forward(x)));
         return projector2.forward(x).MoveToOuterDisposeScope();

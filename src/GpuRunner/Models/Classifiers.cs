@@ -41,9 +41,9 @@ public sealed class SeedCnn : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        x = functional.max_pool2d(functional.relu(conv1.forward(x)), 2);
-        x = functional.max_pool2d(functional.relu(conv2.forward(x)), 2);
-        x = functional.max_pool2d(functional.relu(conv3.forward(x)), 2);
+        x = FastOps.MaxPool2x2(functional.relu(conv1.forward(x)));
+        x = FastOps.MaxPool2x2(functional.relu(conv2.forward(x)));
+        x = FastOps.MaxPool2x2(functional.relu(conv3.forward(x)));
         x = functional.relu(fc1.forward(x.flatten(1)));
         return fc2.forward(x).MoveToOuterDisposeScope();
     }
@@ -79,8 +79,8 @@ public sealed class LeNet5 : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        x = functional.max_pool2d(functional.relu(conv1.forward(x)), 2);
-        x = functional.max_pool2d(functional.relu(conv2.forward(x)), 2);
+        x = FastOps.MaxPool2x2(functional.relu(conv1.forward(x)));
+        x = FastOps.MaxPool2x2(functional.relu(conv2.forward(x)));
         x = functional.relu(fc1.forward(x.flatten(1)));
         x = functional.relu(fc2.forward(x));
         return fc3.forward(x).MoveToOuterDisposeScope();

@@ -6,7 +6,8 @@ namespace HardSamples.GpuRunner.Torch;
 /// <summary>
 /// One-time native set-up every TorchSharp entry point calls before its first torch operation:
 /// pins oneDNN to SSE4.1 kernels unless the user chose an ISA (float32 convolution backward produced NaN with the
-/// AVX-512 kernels on this machine class, see PLATFORM_NOTES), then loads libtorch.
+/// AVX-512 kernels on this machine class, see PLATFORM_NOTES), makes idle OpenMP threads sleep instead of spin unless the
+/// user chose a policy (spinning workers burnt 3× the CPU of the work itself on a shared 2-core machine), then loads libtorch.
 /// </summary>
 public static partial class TorchRuntime
 {
@@ -15,6 +16,12 @@ public static partial class TorchRuntime
 
     /// <summary>The value applied when the user set none.</summary>
     public const string DefaultOneDnnIsa = "SSE41";
+
+    /// <summary>OpenMP's wait policy variable.</summary>
+    public const string OpenMpWaitPolicyVariable = "OMP_WAIT_POLICY";
+
+    /// <summary>The wait policy applied when the user set none (and no GOMP_SPINCOUNT).</summary>
+    public const string DefaultOpenMpWaitPolicy = "PASSIVE";
 
     private static readonly Lock Gate = new();
     private static bool initialized;
@@ -30,6 +37,7 @@ public static partial class TorchRuntime
         {
             if (initialized) return;
             OneDnnIsa = ApplyOneDnnIsa();
+            if (string.IsNullOrEmpty(NativeGetEnv("GOMP_SPINCOUNT"))) SetNativeDefault(OpenMpWaitPolicyVariable, DefaultOpenMpWaitPolicy);
             try
             {
                 // Forces the native load now, with a readable error, instead of inside a later static constructor.
@@ -50,18 +58,18 @@ public static partial class TorchRuntime
     /// Sets <see cref="OneDnnIsaVariable"/> in the native environment (libc <c>setenv</c>; .NET's own environment
     /// block is not seen by native <c>getenv</c>) unless it already has a value; returns the value in effect.
     /// </summary>
-    internal static string? ApplyOneDnnIsa()
+    internal static string? ApplyOneDnnIsa() => SetNativeDefault(OneDnnIsaVariable, DefaultOneDnnIsa);
+
+    /// <summary>Sets a native environment variable unless it has a value; returns the value in effect.</summary>
+    private static string? SetNativeDefault(string name, string value)
     {
-        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
-        {
-            return Environment.GetEnvironmentVariable(OneDnnIsaVariable);
-        }
-        var existing = NativeGetEnv(OneDnnIsaVariable);
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return Environment.GetEnvironmentVariable(name);
+        var existing = NativeGetEnv(name);
         if (!string.IsNullOrEmpty(existing)) return existing;
-        if (NativeSetEnv(OneDnnIsaVariable, DefaultOneDnnIsa, 0) != 0)
-            throw new InvalidOperationException($"libc setenv({OneDnnIsaVariable}) failed (errno {Marshal.GetLastPInvokeError()}).");
-        Environment.SetEnvironmentVariable(OneDnnIsaVariable, DefaultOneDnnIsa);
-        return DefaultOneDnnIsa;
+        if (NativeSetEnv(name, value, 0) != 0)
+            throw new InvalidOperationException($"libc setenv({name}) failed (errno {Marshal.GetLastPInvokeError()}).");
+        Environment.SetEnvironmentVariable(name, value);
+        return value;
     }
 
     /// <summary>The native (libc) value of an environment variable.</summary>
