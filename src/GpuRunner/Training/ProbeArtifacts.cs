@@ -45,7 +45,7 @@ public sealed class ProbeArtifacts(IArtifactStore store, string outputPrefix)
         {
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true))
             {
-                Npy.WriteHeader(file, Npy.DTypeOf<T>(), shape);
+                await file.WriteAsync(Npy.HeaderBytes<T>(shape), cancellationToken);
                 for (var i = 0; i < count; i++)
                 {
                     var part = PartName(array, i);
