@@ -24,28 +24,30 @@ public static class ProbeRunner
 
     /// <summary>
     /// Runs <paramref name="spec"/>. Returns the result written to result.json: Succeeded, or Failed with a readable
-    /// error (bad spec or data, non-finite loss, …). Cancellation throws <see cref="OperationCanceledException"/> and
-    /// leaves the last checkpoint for a later resume. Jobs in one process run one at a time (torch state is global).
+    /// error (bad spec or data, non-finite loss, …). A stored Succeeded result for the same spec and input data is
+    /// returned without running. Cancellation throws <see cref="OperationCanceledException"/> and leaves the last
+    /// checkpoint for a later resume. Jobs in one process run one at a time (torch state is global).
     /// </summary>
     public static async Task<JobResult> RunAsync(JobSpec spec, IArtifactStore store, IProgress<ProbeProgress>? progress, ProbeRunOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(store);
-        var existing = await ReadResultAsync(store, spec, cancellationToken);
-        if (existing is { Status: JobStatus.Succeeded }) return existing;
-
         var started = DateTimeOffset.UtcNow;
         string? device = null;
+        string? fingerprint = null;
         await TorchGate.WaitAsync(cancellationToken);
         try
         {
             Validate(spec);
+            var identity = await DataIdentityAsync(store, spec, cancellationToken);
+            fingerprint = ProbeContext.ComputeFingerprint(spec, identity);
+            var existing = await ReadResultAsync(store, spec, cancellationToken);
+            if (existing is { Status: JobStatus.Succeeded } && existing.Fingerprint == fingerprint) return existing;
             TorchRuntime.EnsureInitialized();
             if (options.Threads is { } threads) torch.set_num_threads(threads);
             device = DeviceSelection.Resolve(spec.Device, options.CudaAvailable ?? torch.cuda.is_available());
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var data = await PreparedData.LoadAsync(store, spec.DatasetPrefix, cancellationToken);
-            var identity = await DataIdentityAsync(store, spec, cancellationToken);
             var ctx = new ProbeContext(spec, store, data, new torch.Device(device), progress, options, identity, cancellationToken);
             ctx.AddTiming("load", clock.Elapsed);
             options.OnStarted?.Invoke();
@@ -57,6 +59,7 @@ public static class ProbeRunner
                 JobId = spec.JobId,
                 Probe = spec.Probe,
                 Status = JobStatus.Succeeded,
+                Fingerprint = ctx.Fingerprint,
                 Artifacts = artifacts,
                 Timings = new Dictionary<string, double>(ctx.Timings),
                 Device = device,
@@ -80,6 +83,7 @@ public static class ProbeRunner
                 Probe = spec.Probe,
                 Status = JobStatus.Failed,
                 Error = e.Message,
+                Fingerprint = fingerprint,
                 Device = device,
                 StartedAt = started,
                 FinishedAt = DateTimeOffset.UtcNow,

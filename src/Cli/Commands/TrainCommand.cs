@@ -23,7 +23,7 @@ internal static class TrainCommand
     private static Command CreateProbe(string name, ProbeKind kind, string description)
     {
         var defaults = ProbeDefaults.For(kind);
-        var dataset = new Option<string>("--dataset") { Description = "A prepared dataset folder (samples.npy, labels.npy, splits/)", Required = true };
+        var dataset = new Option<string>("--dataset") { Description = "mnist-sample, fashion-mnist, an IDX/.npy/image folder (prepared into --out/data with the default corruption), or a prepared folder", Required = true };
         var output = new Option<string>("--out") { Description = "Run folder: data/ and probes/<job>/ are written there", Required = true };
         var epochs = new Option<int>("--epochs") { Description = "Epochs (per phase for SSFT)", DefaultValueFactory = _ => 10 };
         var seed = new Option<int>("--seed") { Description = "Seed of every random draw", DefaultValueFactory = _ => 91 };
@@ -64,49 +64,64 @@ internal static class TrainCommand
                 kind is ProbeKind.Ssft or ProbeKind.AeSsft ? parseResult.GetValue(second) : null,
                 parseResult.GetValue(checkpoint),
                 !parseResult.GetValue(oneWay));
-            return await RunAsync(request, new ProbeRunOptions { Threads = parseResult.GetValue(threads) }, cancellationToken);
+            return await RunAsync(request, new ProbeRunOptions { Threads = parseResult.GetValue(threads) }, DatasetOptions.Console(parseResult), cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(TrainRequest request, ProbeRunOptions options, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(TrainRequest request, ProbeRunOptions options, IAnsiConsole console, CancellationToken cancellationToken)
     {
         try
         {
             IReadOnlyList<JobResult> results = [];
-            await AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
-                .StartAsync(async context =>
-                {
-                    results = await LocalTraining.RunAsync(request, spec => new SpectreProgress(context, spec), options, cancellationToken);
-                });
+            if (console.Profile.Capabilities.Interactive && console.Profile.Capabilities.Ansi)
+            {
+                await console.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+                    .StartAsync(async context =>
+                    {
+                        results = await LocalTraining.RunAsync(request, spec => new SpectreProgress(context, spec), options, cancellationToken);
+                    });
+            }
+            else
+            {
+                // Redirected output: one plain line per epoch instead of redrawn bars.
+                results = await LocalTraining.RunAsync(request, spec => new LineProgress(console, spec), options, cancellationToken);
+            }
             var failed = false;
             foreach (var result in results)
             {
                 if (result.Status == JobStatus.Succeeded)
                 {
-                    AnsiConsole.MarkupLineInterpolated($"[green]{result.JobId}[/]: {result.Artifacts.Count} arrays on {result.Device} in {result.Timings.GetValueOrDefault("total"):F1} s");
+                    console.MarkupLineInterpolated($"[green]{result.JobId}[/]: {result.Artifacts.Count} arrays on {result.Device} in {result.Timings.GetValueOrDefault("total"):F1} s");
                     foreach (var a in result.Artifacts)
-                        AnsiConsole.MarkupLineInterpolated($"  {Path.Combine(request.OutputFolder, a.Name)}  {a.DType} ({string.Join(", ", a.Shape)})");
+                        console.MarkupLineInterpolated($"  {Path.Combine(request.OutputFolder, a.Name)}  {a.DType} ({string.Join(", ", a.Shape)})");
                 }
                 else
                 {
                     failed = true;
-                    AnsiConsole.MarkupLineInterpolated($"[red]{result.JobId} failed[/]: {result.Error}");
+                    console.MarkupLineInterpolated($"[red]{result.JobId} failed[/]: {result.Error}");
                 }
             }
             return failed ? 1 : 0;
         }
         catch (OperationCanceledException)
         {
-            AnsiConsole.MarkupLine("[yellow]Cancelled.[/] Rerun the same command to resume from the last checkpoint.");
+            console.MarkupLine("[yellow]Cancelled.[/] Rerun the same command to resume from the last checkpoint.");
             return 130;
         }
-        catch (Exception e) when (e is DirectoryNotFoundException or InvalidDataException or ArgumentException)
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException or InvalidDataException or ArgumentException or IOException)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]{e.Message}[/]");
+            console.MarkupLineInterpolated($"[red]{e.Message}[/]");
             return 2;
         }
+    }
+
+    /// <summary>Writes one line per reported epoch.</summary>
+    private sealed class LineProgress(IAnsiConsole console, JobSpec spec) : IProgress<ProbeProgress>
+    {
+        public void Report(ProbeProgress value) => console.WriteLine(DatasetOptions.Invariant(
+            $"{spec.JobId} {value.Phase} {value.Epoch}/{value.TotalEpochs}: loss {value.Loss:G5}, {value.SamplesPerSecond:F0} samples/s, {value.Elapsed.TotalSeconds:F1} s"));
     }
 
     /// <summary>Turns probe progress into one Spectre progress bar per job phase.</summary>

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using HardSamples.GpuRunner;
 using HardSamples.Shared.Contracts;
+using HardSamples.Shared.Datasets;
 using HardSamples.Shared.Storage;
 using HardSamples.Shared.Storage.Local;
 
@@ -7,7 +9,8 @@ namespace HardSamples.Cli.Training;
 
 /// <summary>What <c>hardsamples train</c> was asked to do.</summary>
 /// <param name="Probe">Probe kind.</param>
-/// <param name="Dataset">A prepared dataset folder (holding samples.npy).</param>
+/// <param name="Dataset">A dataset the datasets module reads (mnist-sample, fashion-mnist, IDX/.npy/image folder), prepared
+/// into <c>data/</c> with the default corruption; or an already prepared folder (manifest.json + samples.npy), copied.</param>
 /// <param name="OutputFolder">Run folder: the prepared data goes to <c>data/</c>, each job to <c>probes/{job}/</c>.</param>
 /// <param name="Epochs">Epochs (per phase for SSFT).</param>
 /// <param name="Settings">Probe settings.</param>
@@ -68,7 +71,7 @@ public static class LocalTraining
         var plan = Plan(request);
         Directory.CreateDirectory(request.OutputFolder);
         var store = new LocalArtifactStore(request.OutputFolder);
-        await ImportPreparedAsync(request.Dataset, store, cancellationToken);
+        await EnsureDatasetAsync(request.Dataset, store, cancellationToken);
         var results = new List<JobResult>();
         foreach (var spec in plan)
         {
@@ -79,6 +82,40 @@ public static class LocalTraining
         return results;
     }
 
+    /// <summary>
+    /// Puts the dataset under <c>data/</c> of the run store: a prepared folder is copied; any other dataset argument is
+    /// prepared with the default corruption settings unless <c>data/</c> already holds a preparation of that same source
+    /// (so rerunning a command resumes instead of re-preparing).
+    /// </summary>
+    public static async Task EnsureDatasetAsync(string dataset, IArtifactStore store, CancellationToken cancellationToken)
+    {
+        if (IsPreparedFolder(dataset))
+        {
+            await ImportPreparedAsync(dataset, store, cancellationToken);
+            return;
+        }
+        if (await PreparedSourceAsync(store, cancellationToken) == dataset) return;
+        var source = DatasetResolver.Read(dataset, new DatasetReadOptions());
+        var options = source.Labels is null
+            ? PrepareOptions.Default with { Corruption = PrepareOptions.Default.Corruption with { FlipRate = 0 } }
+            : PrepareOptions.Default;
+        await DatasetPreparation.PrepareAsync(dataset, new DatasetReadOptions(), options, store, DataPrefix, overwrite: true, cancellationToken);
+    }
+
+    /// <summary>True for a folder holding a prepared dataset (manifest.json and samples.npy).</summary>
+    public static bool IsPreparedFolder(string path) =>
+        Directory.Exists(path) && File.Exists(Path.Combine(path, PreparedDatasetStore.ManifestName)) && File.Exists(Path.Combine(path, PreparedDatasetStore.SamplesName));
+
+    private static async Task<string?> PreparedSourceAsync(IArtifactStore store, CancellationToken cancellationToken)
+    {
+        var name = DataPrefix + PreparedDatasetStore.ManifestName;
+        if (!await store.ExistsAsync(name, cancellationToken)) return null;
+        await using var stream = await store.OpenReadAsync(name, cancellationToken);
+        using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        return doc.RootElement.TryGetProperty("source", out var source) && source.TryGetProperty("description", out var description)
+            ? description.GetString() : null;
+    }
+
     /// <summary>Copies a prepared dataset folder into <c>data/</c> of the run store; files already identical are kept.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="InvalidDataException">It is not a prepared dataset.</exception>
@@ -87,8 +124,8 @@ public static class LocalTraining
         var root = Path.GetFullPath(folder);
         if (!Directory.Exists(root))
             throw new DirectoryNotFoundException($"Dataset '{folder}' is neither a known dataset name nor a prepared folder.");
-        if (!File.Exists(Path.Combine(root, "samples.npy")))
-            throw new InvalidDataException($"'{folder}' is not a prepared dataset: it has no samples.npy (float32 [N,C,H,W]).");
+        if (!IsPreparedFolder(root))
+            throw new InvalidDataException($"'{folder}' is not a prepared dataset: it needs manifest.json and samples.npy (float32 [N,C,H,W]).");
         var source = new LocalArtifactStore(root);
         await foreach (var info in source.ListAsync("", cancellationToken))
         {

@@ -19,6 +19,7 @@ public sealed class TrainCommandTests
         var b = Enumerable.Range(0, n).Where(i => i % 2 == 1).ToArray();
         Npy.WriteFile<int>(Path.Combine(folder, "splits", "A.npy"), a, [a.Length]);
         Npy.WriteFile<int>(Path.Combine(folder, "splits", "B.npy"), b, [b.Length]);
+        File.WriteAllText(Path.Combine(folder, "manifest.json"), $"{{\"schemaVersion\":1,\"count\":{n},\"classCount\":10}}");
         return folder;
     }
 
@@ -68,10 +69,30 @@ public sealed class TrainCommandTests
     }
 
     [Fact]
-    public async Task ANonPreparedFolderIsAClearError()
+    public async Task TrainAePreparesTheBundledSampleAndResumesWithoutPreparingAgain()
     {
         using var dir = new TempDirectory("train");
-        Assert.Equal(2, await Program.Main(["train", "ae", "--dataset", dir.Path, "--epochs", "1", "--out", dir.File("o")]));
+        var output = dir.File("out");
+        var options = new HardSamples.GpuRunner.ProbeRunOptions { Threads = 1 };
+        var request = new TrainRequest(ProbeKind.Autoencoder, "mnist-sample", output, 1, ProbeDefaults.For(ProbeKind.Autoencoder) with { SsimEvery = 0 }, Split: "A");
+
+        var results = await LocalTraining.RunAsync(request, options: options);
+
+        Assert.Equal(JobStatus.Succeeded, Assert.Single(results).Status);
+        var manifest = Path.Combine(output, "data", "manifest.json");
+        Assert.Contains("mnist-sample", File.ReadAllText(manifest));
+        var losses = Npy.ReadFile<float>(Path.Combine(output, "probes", "ae", "losses.npy"));
+        Assert.Equal(Npy.ReadFile<int>(Path.Combine(output, "data", "splits", "A.npy")).Shape[0], losses.Shape[1]);
+        var written = File.GetLastWriteTimeUtc(manifest);
+        await LocalTraining.RunAsync(request, options: options);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(manifest));
+    }
+
+    [Fact]
+    public async Task AMissingDatasetIsAClearError()
+    {
+        using var dir = new TempDirectory("train");
         Assert.Equal(2, await Program.Main(["train", "ae", "--dataset", dir.File("missing"), "--epochs", "1", "--out", dir.File("o")]));
+        Assert.Equal(2, await Program.Main(["train", "ae", "--dataset", dir.Path, "--epochs", "1", "--out", dir.File("o")]));
     }
 }

@@ -100,7 +100,7 @@ public sealed class AutoencoderProbeTests
     }
 
     [Fact]
-    public async Task ASucceededJobIsNotRunAgain()
+    public async Task ASucceededJobIsNotRunAgainUnlessItsSpecChanged()
     {
         var store = new InMemoryArtifactStore();
         await TestData.WriteMnistAsync(store, "run1/data/", 100);
@@ -113,5 +113,11 @@ public sealed class AutoencoderProbeTests
 
         Assert.Equal(puts, store.PutCount);
         Assert.Equal(first.FinishedAt, second.FinishedAt);
+
+        // A changed spec under the same output prefix runs again instead of returning the stale result.
+        var changed = await ProbeRunner.RunAsync(spec with { Epochs = 2 }, store);
+        Assert.Equal(JobStatus.Succeeded, changed.Status);
+        Assert.NotEqual(first.Fingerprint, changed.Fingerprint);
+        Assert.Equal([2L, 100, 10], TestData.Array<float>(store, spec.OutputPrefix + "embeddings.npy").Shape);
     }
 }
