@@ -6,21 +6,18 @@ using HardSamples.Shared.Storage;
 namespace HardSamples.GpuRunner;
 
 /// <summary>
-/// Container entry point: <c>HardSamples.GpuRunner --job &lt;path-or-blob-uri&gt; [--storage SPEC] [--threads N]</c>.
-/// The artifact store comes from <c>--storage</c> or the <c>HARDSAMPLES_STORAGE</c> environment variable (same forms
-/// as <see cref="StorageFactory"/>: <c>local:PATH</c>, a connection string, or an https service URI with
-/// <c>DefaultAzureCredential</c>); its <c>runs</c> container holds the dataset and the outputs.
+/// Container entry point: <c>HardSamples.GpuRunner [--job &lt;path-or-blob-uri&gt;] [--storage SPEC] [--threads N]</c>.
+/// Without <c>--job</c> the spec comes from <see cref="JobEnvironment.SpecVariable"/> (how the Container Apps launcher
+/// starts it). The store is chosen by <see cref="RunnerStorage.Resolve"/> (<c>--storage</c>, <c>HARDSAMPLES_STORAGE</c>,
+/// or the deployed <c>HardSamplesStorage__blobServiceUri</c> + <c>HardSamples__RunsContainer</c> settings).
 /// Exit codes: 0 succeeded, 1 failed (see result.json), 2 usage error, 130 cancelled (resumable).
 /// </summary>
 public static class Program
 {
-    /// <summary>Name of the environment variable holding the storage specification.</summary>
-    public const string StorageVariable = "HARDSAMPLES_STORAGE";
-
     /// <summary>Runs one job spec and returns its exit code.</summary>
     public static async Task<int> Main(string[] args)
     {
-        string? job = null, storage = Environment.GetEnvironmentVariable(StorageVariable);
+        string? job = null, storage = null;
         int? threads = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -42,9 +39,9 @@ public static class Program
                 return 2;
             }
         }
-        if (job is null || string.IsNullOrWhiteSpace(storage))
+        if (job is null && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(JobEnvironment.SpecVariable)))
         {
-            Console.Error.WriteLine((job is null ? "--job is required." : $"No storage: pass --storage or set {StorageVariable}.") + "\n" + Usage);
+            Console.Error.WriteLine($"No job: pass --job or set {JobEnvironment.SpecVariable}.\n{Usage}");
             return 2;
         }
 
@@ -54,8 +51,8 @@ public static class Program
             System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; cts.Cancel(); });
         try
         {
-            var spec = await JobSource.LoadAsync(job, cts.Token);
-            var stores = StorageFactory.Create(storage);
+            var spec = job is not null ? await JobSource.LoadAsync(job, cts.Token) : JobEnvironment.FromEnvironment()!;
+            var stores = RunnerStorage.Resolve(storage, Environment.GetEnvironmentVariable);
             Console.WriteLine($"GpuRunner: job {spec.RunId}/{spec.JobId} ({spec.Probe}, {spec.Epochs} epochs) on {stores.Description}");
             var progress = new ConsoleProgress();
             var result = await ProbeRunner.RunAsync(spec, stores.Runs, progress, new ProbeRunOptions { Threads = threads }, cts.Token);
@@ -70,7 +67,7 @@ public static class Program
             Console.Error.WriteLine("GpuRunner: cancelled; the last checkpoint stays in place and a rerun resumes from it.");
             return 130;
         }
-        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ArgumentException or Azure.RequestFailedException or Azure.Identity.AuthenticationFailedException)
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or FormatException or ArgumentException or Azure.RequestFailedException or Azure.Identity.AuthenticationFailedException)
         {
             Console.Error.WriteLine($"GpuRunner: {e.Message}");
             return 2;
@@ -78,8 +75,9 @@ public static class Program
     }
 
     private const string Usage =
-        "Usage: HardSamples.GpuRunner --job <spec.json | https://ACCOUNT.blob.core.windows.net/CONTAINER/spec.json> " +
-        $"[--storage local:PATH | CONNECTION-STRING | https://ACCOUNT.blob.core.windows.net] [--threads N]\n(storage defaults to ${StorageVariable})";
+        "Usage: HardSamples.GpuRunner [--job <spec.json | https://ACCOUNT.blob.core.windows.net/CONTAINER/spec.json>] " +
+        "[--storage local:PATH | CONNECTION-STRING | https://ACCOUNT.blob.core.windows.net] [--threads N]\n" +
+        $"(job defaults to ${JobEnvironment.SpecVariable}; storage to ${RunnerStorage.StorageVariable}, then the deployed HardSamplesStorage__blobServiceUri settings)";
 
     private static async Task PostResultAsync(string url, JobResult result, CancellationToken cancellationToken)
     {

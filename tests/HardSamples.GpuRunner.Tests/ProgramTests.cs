@@ -1,4 +1,5 @@
 using HardSamples.GpuRunner.Tests.Support;
+using HardSamples.Shared.Configuration;
 using HardSamples.Shared.Contracts;
 using HardSamples.Shared.Storage;
 using HardSamples.TestSupport;
@@ -31,6 +32,56 @@ public sealed class ProgramTests
         var result = await ProbeRunner.ReadResultAsync(stores.Runs, spec);
         Assert.Equal(JobStatus.Succeeded, result!.Status);
         Assert.True(File.Exists(Path.Combine(root, "runs", "run1", "probes", "ae", "embeddings.npy")));
+    }
+
+    [Fact]
+    public async Task ReadsTheSpecFromTheLauncherVariableWhenNoJobIsGiven()
+    {
+        using var dir = new TempDirectory("gpurunner");
+        var root = dir.File("store");
+        var stores = StorageFactory.Create("local:" + root);
+        var staging = new InMemoryArtifactStore();
+        await TestData.WriteMnistAsync(staging, "run1/data/", 32);
+        foreach (var name in staging.Names())
+        {
+            using var ms = new MemoryStream(staging.Bytes(name));
+            await stores.Runs.PutAsync(name, ms);
+        }
+        var spec = TestData.Spec(ProbeKind.Autoencoder, "ae-env", epochs: 1);
+        Environment.SetEnvironmentVariable(JobEnvironment.SpecVariable, JobEnvironment.Encode(spec));
+        try
+        {
+            Assert.Equal(0, await Program.Main(["--storage", "local:" + root]));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(JobEnvironment.SpecVariable, null);
+        }
+        Assert.Equal(JobStatus.Succeeded, (await ProbeRunner.ReadResultAsync(stores.Runs, spec))!.Status);
+    }
+
+    [Fact]
+    public void StorageComesFromTheArgumentThenTheVariableThenTheDeployedSettings()
+    {
+        using var dir = new TempDirectory("gpurunner");
+        var env = new Dictionary<string, string?>
+        {
+            [RunnerStorage.StorageVariable] = "local:" + dir.File("from-env"),
+            [SettingNames.StorageBlobServiceUri] = "https://acct.blob.core.windows.net",
+            [SettingNames.RunsContainer] = "runs-x",
+        };
+        string? Read(string name) => env.GetValueOrDefault(name);
+
+        Assert.Contains("from-arg", RunnerStorage.Resolve("local:" + dir.File("from-arg"), Read).Description);
+        Assert.Contains("from-env", RunnerStorage.Resolve(null, Read).Description);
+        env.Remove(RunnerStorage.StorageVariable);
+        var azure = RunnerStorage.Resolve(null, Read);
+        Assert.Contains("'runs-x'", azure.Description);
+        Assert.Contains("acct.blob.core.windows.net", azure.Description);
+        env.Clear();
+        Assert.Throws<ArgumentException>(() => RunnerStorage.Resolve(null, Read));
+        env[SettingNames.StorageBlobServiceUri] = "not a uri";
+        Assert.Throws<ArgumentException>(() => RunnerStorage.Resolve(null, Read));
     }
 
     [Fact]
