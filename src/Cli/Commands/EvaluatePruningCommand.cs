@@ -12,6 +12,8 @@ internal static class EvaluatePruningCommand
     internal static readonly IReadOnlyDictionary<string, Func<IClassifierTrainer>> Trainers = new Dictionary<string, Func<IClassifierTrainer>>
     {
         ["linear"] = () => new SoftmaxRegressionTrainer(),
+        ["cnn"] = () => new GpuRunner.Pruning.TorchClassifierTrainer("seed"),
+        ["lenet"] = () => new GpuRunner.Pruning.TorchClassifierTrainer("lenet"),
     };
 
     public static Command Create()
