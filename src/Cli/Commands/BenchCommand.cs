@@ -11,11 +11,8 @@ internal static class BenchCommand
         var command = new Command("bench", "Benchmarks that print timings and ratios.");
         // Sub-commands register here, one line each.
         command.Subcommands.Add(BenchDatasetCommand.Create());
-<<<<<<< HEAD
         command.Subcommands.Add(BenchMetricsCommand.Create());
-=======
         command.Subcommands.Add(BenchAeCommand.Create());
->>>>>>> probes
         return command;
     }
 }
