@@ -75,7 +75,7 @@ public class EvalCommandTests
             Npy.WriteFile<float>(Path.Combine(o, "learn_loss.npy"), [1f, 0.5f], [2]);
             Npy.WriteFile<float>(Path.Combine(o, "forget_loss.npy"), [1f, 0.5f], [2]);
             File.WriteAllText(Path.Combine(o, "result.json"), $$"""{"runId":"tiny","jobId":"{{job}}","probe":"Ssft","status":"Succeeded","timings":{"total":3},"device":"cpu","finishedAt":"2026-01-01T01:02:03+00:00"}""");
-            File.WriteAllText(Path.Combine(run, "settings", job + ".json"), $$"""{"job": "{{job}}", "probe": "ssft", "epochs": 2, "seed": 91, "arch": "lenet", "threads": 1}""");
+            File.WriteAllText(Path.Combine(run, "settings", job + ".json"), $$"""{"job": "{{job}}", "probe": "ssft", "epochs": 2, "seed": 91, "arch": "lenet", "batch": 128, "threads": 1}""");
         }
         return dir.File("runs");
     }
@@ -94,8 +94,8 @@ public class EvalCommandTests
             Assert.Contains(section, md);
         // machine and job metadata come from machine.json, result.json, settings and array shapes
         Assert.Contains("2 cores (`nproc`), Test CPU, 2 GHz, TestOS", md);
-        Assert.Contains("| tiny | ae | ae | 40 | 3 | 3 | 91 |  | 12.5 s | cpu | 2026-01-01 01:02 UTC |", md);
-        Assert.Contains("| tiny | ssft-ab | ssft | 20 | 2 | 2 learn + 2 forget | 91 | lenet |", md);
+        Assert.Contains("| tiny | ae | ae | 40 | 3 | 3 | 91 |  |  | 12.5 s | cpu | 2026-01-01 01:02 UTC |", md);
+        Assert.Contains("| tiny | ssft-ab | ssft | 20 | 2 | 2 learn + 2 forget | 91 | lenet | 128 |", md);
         // acceptance: loss__last separates the 4 mixtures perfectly
         Assert.Contains("best metric `loss__last`, mixture AUC **1.0000**", md);
         Assert.Contains("reaches the bar of 0.99", md);

@@ -84,7 +84,7 @@ internal static class SeedRunsLoader
             if (r.GetProperty("status").GetString() != "Succeeded") continue;
             var job = Path.GetFileName(jobDir);
             var probe = r.GetProperty("probe").GetString() ?? "";
-            var (asked, seed, arch) = Settings(Path.Combine(dir, "settings", job + ".json"));
+            var (asked, seed, arch, batch) = Settings(Path.Combine(dir, "settings", job + ".json"));
             int samples;
             string epochs;
             if (File.Exists(Path.Combine(jobDir, "learn_loss.npy")))
@@ -102,7 +102,7 @@ internal static class SeedRunsLoader
             var total = r.TryGetProperty("timings", out var tm) && tm.TryGetProperty("total", out var tt) ? tt.GetDouble() : double.NaN;
             var device = r.TryGetProperty("device", out var dv) ? dv.GetString() ?? "" : "";
             var finished = r.TryGetProperty("finishedAt", out var fa) ? fa.GetDateTimeOffset().ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "";
-            yield return new RunInfoRow(run, job, probe, samples, asked, epochs, seed, arch, total, device, finished);
+            yield return new RunInfoRow(run, job, probe, samples, asked, epochs, seed, arch, batch, total, device, finished);
         }
     }
 
@@ -119,15 +119,16 @@ internal static class SeedRunsLoader
             what = $"ks {r.GetProperty("ks").GetString()}, LID/sil every {r.GetProperty("lid_every").GetInt32()}";
         }
         var finished = File.GetLastWriteTimeUtc(Path.Combine(dir, "results", "metrics.csv")).ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
-        return new RunInfoRow(run, "metrics", "metrics", table.RowCount, -1, $"{table.Columns.Count} columns", -1, what, seconds, "cpu", finished);
+        return new RunInfoRow(run, "metrics", "metrics", table.RowCount, -1, $"{table.Columns.Count} columns", -1, what, -1, seconds, "cpu", finished);
     }
 
-    private static (int Epochs, int Seed, string Arch) Settings(string path)
+    private static (int Epochs, int Seed, string Arch, int Batch) Settings(string path)
     {
-        if (!File.Exists(path)) return (-1, -1, "");
+        if (!File.Exists(path)) return (-1, -1, "", -1);
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
         var r = doc.RootElement;
-        return (r.GetProperty("epochs").GetInt32(), r.GetProperty("seed").GetInt32(), r.TryGetProperty("arch", out var a) ? a.GetString() ?? "" : "");
+        return (r.GetProperty("epochs").GetInt32(), r.GetProperty("seed").GetInt32(),
+            r.TryGetProperty("arch", out var a) ? a.GetString() ?? "" : "", r.TryGetProperty("batch", out var b) ? b.GetInt32() : -1);
     }
 
     private static long Length(string jobDir, string file)

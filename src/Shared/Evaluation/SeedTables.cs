@@ -5,10 +5,15 @@ public sealed record MachineInfo(int Nproc, string Cpu, string Date, string Os);
 
 /// <summary>
 /// One job of a run: what was asked for and what the stored arrays and result.json say happened. EpochsRequested is
-/// the settings file's per-phase epochs (−1 unknown); EpochsRun is what the stored arrays hold (SSFT: learn + forget).
+/// the settings file's per-phase epochs (−1 unknown); EpochsRun is what the stored arrays hold (SSFT: learn + forget);
+/// Batch is the mini-batch size asked for (−1 unknown).
 /// </summary>
 public sealed record RunInfoRow(string Run, string Job, string Probe, int Samples, int EpochsRequested, string EpochsRun,
-    int Seed, string Arch, double WallSeconds, string Device, string FinishedAt);
+    int Seed, string Arch, int Batch, double WallSeconds, string Device, string FinishedAt)
+{
+    /// <summary>Epochs the stored arrays hold (AE: the count; SSFT: learn + forget); 0 when not a number of epochs.</summary>
+    public int EpochCount => EpochsRun.Split('+').Sum(p => int.TryParse(new string(p.Trim().TakeWhile(char.IsDigit).ToArray()), out var e) ? e : 0);
+}
 
 /// <summary>SRCC and oriented AUC of one metric against a binary injected-kind target.</summary>
 public sealed record MetricSeparationRow(string Run, string Metric, string Target, int Positives, int Count, double Srcc, double AucOriented);

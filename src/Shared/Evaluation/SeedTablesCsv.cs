@@ -21,8 +21,8 @@ public static class SeedTablesCsv
         {
             [MachineFile] = Csv(["nproc", "cpu", "date", "os"],
                 tables.Machine is { } m ? [[I(m.Nproc), m.Cpu, m.Date, m.Os]] : []),
-            [RunsFile] = Csv(["run", "job", "probe", "samples", "epochs_requested", "epochs_run", "seed", "arch", "wall_s", "device", "finished_at"],
-                tables.Runs.Select(r => new[] { r.Run, r.Job, r.Probe, I(r.Samples), I(r.EpochsRequested), r.EpochsRun, I(r.Seed), r.Arch, D(r.WallSeconds), r.Device, r.FinishedAt })),
+            [RunsFile] = Csv(["run", "job", "probe", "samples", "epochs_requested", "epochs_run", "seed", "arch", "batch", "wall_s", "device", "finished_at"],
+                tables.Runs.Select(r => new[] { r.Run, r.Job, r.Probe, I(r.Samples), I(r.EpochsRequested), r.EpochsRun, I(r.Seed), r.Arch, I(r.Batch), D(r.WallSeconds), r.Device, r.FinishedAt })),
             [SeparationFile] = Csv(["run", "metric", "target", "positives", "count", "srcc", "auc_oriented"],
                 tables.Separation.Select(r => new[] { r.Run, r.Metric, r.Target, I(r.Positives), I(r.Count), D(r.Srcc), D(r.AucOriented) })),
             [DetectionFile] = Csv(["run", "flip_rate", "flips", "samples", "score", "auc"],
@@ -42,7 +42,7 @@ public static class SeedTablesCsv
         var machine = Rows(read, MachineFile, 4).Select(f => new MachineInfo(PI(f[0]), f[1], f[2], f[3])).FirstOrDefault();
         return new SeedTables(
             machine,
-            Rows(read, RunsFile, 11).Select(f => new RunInfoRow(f[0], f[1], f[2], PI(f[3]), PI(f[4]), f[5], PI(f[6]), f[7], PD(f[8]), f[9], f[10])).ToList(),
+            Rows(read, RunsFile, 12).Select(f => new RunInfoRow(f[0], f[1], f[2], PI(f[3]), PI(f[4]), f[5], PI(f[6]), f[7], PI(f[8]), PD(f[9]), f[10], f[11])).ToList(),
             Rows(read, SeparationFile, 7).Select(f => new MetricSeparationRow(f[0], f[1], f[2], PI(f[3]), PI(f[4]), PD(f[5]), PD(f[6]))).ToList(),
             Rows(read, DetectionFile, 6).Select(f => new SsftDetectionRow(f[0], PD(f[1]), PI(f[2]), PI(f[3]), f[4], PD(f[5]))).ToList(),
             Rows(read, CategoriesFile, 12).Select(f => new SsftCategoryRow(f[0], PD(f[1]), PI(f[2]), PI(f[3]), PI(f[4]), PI(f[5]), PD(f[6]), PD(f[7]), PD(f[8]), PD(f[9]), PI(f[10]), PI(f[11]))).ToList(),

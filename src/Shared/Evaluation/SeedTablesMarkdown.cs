@@ -55,19 +55,20 @@ public static class SeedTablesMarkdown
         else
             md.AppendLine("Machine: not recorded (no `machine.json` in the runs folder).");
         md.AppendLine();
-        md.AppendLine("| run | job | probe | samples | epochs asked | epochs run | seed | arch | wall time | device | finished |");
-        md.AppendLine("|---|---|---|---:|---:|---|---:|---|---:|---|---|");
+        md.AppendLine("| run | job | probe | samples | epochs asked | epochs run | seed | arch | batch | wall time | device | finished |");
+        md.AppendLine("|---|---|---|---:|---:|---|---:|---|---:|---:|---|---|");
         foreach (var r in t.Runs)
-            md.AppendLine($"| {r.Run} | {r.Job} | {r.Probe} | {r.Samples:N0} | {(r.EpochsRequested < 0 ? "?" : r.EpochsRequested.ToString(CultureInfo.InvariantCulture))} | {r.EpochsRun} | {r.Seed} | {r.Arch} | {Duration(r.WallSeconds)} | {r.Device} | {r.FinishedAt} |");
+            md.AppendLine($"| {r.Run} | {r.Job} | {r.Probe} | {r.Samples:N0} | {(r.EpochsRequested < 0 ? "?" : r.EpochsRequested.ToString(CultureInfo.InvariantCulture))} | {r.EpochsRun} | {Known(r.Seed)} | {r.Arch} | {Known(r.Batch)} | {Duration(r.WallSeconds)} | {r.Device} | {r.FinishedAt} |");
         md.AppendLine();
         var ae = t.Runs.Where(r => r.Probe == "ae").ToList();
         if (ae.Count > 0)
         {
-            md.AppendLine($"**What was cut.** The seed trained the autoencoder for {SeedReference.SeedEpochs} epochs on 60,000 images; here the AE ran " +
-                string.Join(", ", ae.Select(r => $"{r.EpochsRun} epochs on {r.Run}")) +
-                ", sized so that every run fits this shared machine within one working session (one epoch of the seed AE on 57,000 images" +
-                " takes ~42 s on 2 free cores, so 600 epochs would take ~7 h per dataset). Aggregates that start after the last epoch" +
-                " (e.g. `loss__mean_from_50` when E ≤ 50) are absent, and LID/silhouette have E/10 snapshots instead of 59/60.");
+            md.AppendLine($"**What was cut.** The seed trained the autoencoder for {SeedReference.SeedEpochs} epochs (batch 512 on 57,000 images: " +
+                $"{StepsPerEpoch(57000, 512)} Adam steps per epoch). Here: " +
+                string.Join("; ", ae.Select(r => $"{r.Run} {r.EpochsRun} epochs at batch {Known(r.Batch)} ({StepsPerEpoch(r.Samples, r.Batch)} steps per epoch), " +
+                    $"{Duration(r.WallSeconds / Math.Max(1, r.EpochCount))} per epoch, so {SeedReference.SeedEpochs} epochs would have taken {Duration(r.WallSeconds / Math.Max(1, r.EpochCount) * SeedReference.SeedEpochs)}")) +
+                ". The epochs were sized so that every run fits this shared machine within one working session. Aggregates whose" +
+                " window starts after the last epoch (e.g. `loss__mean_from_50` when E ≤ 50) are absent, and LID/silhouette have E/10 snapshots instead of 59/60.");
             md.AppendLine();
         }
     }
@@ -212,6 +213,10 @@ public static class SeedTablesMarkdown
             md.AppendLine();
         }
     }
+
+    private static string StepsPerEpoch(int samples, int batch) => batch <= 0 ? "?" : ((samples + batch - 1) / batch).ToString(CultureInfo.InvariantCulture);
+
+    private static string Known(int v) => v < 0 ? "" : v.ToString(CultureInfo.InvariantCulture);
 
     private static string F(double v, int digits = 4) =>
         double.IsNaN(v) ? "n/a" : double.IsPositiveInfinity(v) ? "∞" : v.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
