@@ -106,8 +106,8 @@ public class EvalCommandTests
         // flips: never learnt + forgotten first → every score detects them, the category catches all 4 and nothing else
         Assert.Contains("| tiny | 10.0 % | 4 / 40 | learn_time | 1.0000 |", md);
         Assert.Contains("| tiny | 10.0 % | 4 / 40 | learn+forget mean rank | 1.0000 |", md);
-        Assert.Contains("| tiny | 10.0 % | 4 | 4 | 4 | 1.000 | 1.000 |", md);
-        Assert.Contains("| seed | 0.1 % | 60 | 129 | 59 | 0.457 | 0.983 |", md);
+        Assert.Contains("| tiny | 10.0 % | 4 | 4 | 4 | 0 | 1.000 | 1.000 |", md);
+        Assert.Contains("| seed | 0.1 % | 60 | 129 | 59 | | 0.457 | 0.983 |", md);
         // near-duplicates: nn1_dist is the best separator
         var dup = md[md.IndexOf("## Near-duplicates", StringComparison.Ordinal)..];
         Assert.Contains("2 near-duplicates among 40", dup);

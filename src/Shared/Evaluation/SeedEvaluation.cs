@@ -94,9 +94,10 @@ public static class SeedEvaluation
     public static SsftCategoryRow Categories(string run, double flipRate, SsftSampleTimes times, ReadOnlySpan<int> injected)
     {
         var (learn, forget, flipped) = Covered(times, injected);
+        var kinds = CoveredKinds(times, injected);
         var tLearn = Otsu(learn.Where(double.IsFinite).ToArray());
         var tForget = Otsu(forget.Where(double.IsFinite).ToArray());
-        int flagged = 0, caught = 0, ambiguous = 0, atypical = 0;
+        int flagged = 0, caught = 0, ambiguous = 0, atypical = 0, mixtures = 0;
         for (var i = 0; i < learn.Length; i++)
         {
             var late = !(learn[i] <= tLearn);
@@ -105,13 +106,14 @@ public static class SeedEvaluation
             {
                 flagged++;
                 if (flipped[i]) caught++;
+                if (kinds[i] == 1) mixtures++;
             }
             else if (early) ambiguous++;
             else if (late) atypical++;
         }
         var flips = flipped.Count(x => x);
         return new SsftCategoryRow(run, flipRate, flips, learn.Length, flagged, caught,
-            flagged == 0 ? 0 : (double)caught / flagged, flips == 0 ? 0 : (double)caught / flips, tLearn, tForget, ambiguous, atypical);
+            flagged == 0 ? 0 : (double)caught / flagged, flips == 0 ? 0 : (double)caught / flips, tLearn, tForget, ambiguous, atypical, mixtures);
     }
 
     /// <summary>SRCC of every AE metric with the SSFT learning and forgetting steps (samples with SSFT times only).</summary>
@@ -178,6 +180,14 @@ public static class SeedEvaluation
             own[r] = injected[g];
         }
         return own;
+    }
+
+    private static int[] CoveredKinds(SsftSampleTimes times, ReadOnlySpan<int> injected)
+    {
+        var kinds = new List<int>();
+        for (var i = 0; i < injected.Length; i++)
+            if (!double.IsNaN(times.Learn[i])) kinds.Add(injected[i]);
+        return [.. kinds];
     }
 
     private static (double[] Learn, double[] Forget, bool[] Flipped) Covered(SsftSampleTimes times, ReadOnlySpan<int> injected)

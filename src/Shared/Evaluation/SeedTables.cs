@@ -21,9 +21,9 @@ public sealed record MetricSeparationRow(string Run, string Metric, string Targe
 /// <summary>Detection of injected label flips by one SSFT-based score (larger = more suspicious).</summary>
 public sealed record SsftDetectionRow(string Run, double FlipRate, int Flips, int Samples, string Score, double Auc);
 
-/// <summary>The SSFT "mislabeled" category against the injected flips.</summary>
+/// <summary>The SSFT "mislabeled" category against the injected flips (FlaggedMixtures: flagged samples that are injected mixtures).</summary>
 public sealed record SsftCategoryRow(string Run, double FlipRate, int Flips, int Samples, int Flagged, int Caught,
-    double Precision, double Recall, double LearnLate, double ForgetEarly, int Ambiguous, int Atypical);
+    double Precision, double Recall, double LearnLate, double ForgetEarly, int Ambiguous, int Atypical, int FlaggedMixtures);
 
 /// <summary>SRCC of one AE metric with an SSFT time (learning or forgetting step, never = +∞).</summary>
 public sealed record AeSsftRow(string Run, string Metric, string Time, int Count, double Srcc);

@@ -27,8 +27,8 @@ public static class SeedTablesCsv
                 tables.Separation.Select(r => new[] { r.Run, r.Metric, r.Target, I(r.Positives), I(r.Count), D(r.Srcc), D(r.AucOriented) })),
             [DetectionFile] = Csv(["run", "flip_rate", "flips", "samples", "score", "auc"],
                 tables.Detection.Select(r => new[] { r.Run, D(r.FlipRate), I(r.Flips), I(r.Samples), r.Score, D(r.Auc) })),
-            [CategoriesFile] = Csv(["run", "flip_rate", "flips", "samples", "flagged", "caught", "precision", "recall", "learn_late", "forget_early", "ambiguous", "atypical"],
-                tables.Categories.Select(r => new[] { r.Run, D(r.FlipRate), I(r.Flips), I(r.Samples), I(r.Flagged), I(r.Caught), D(r.Precision), D(r.Recall), D(r.LearnLate), D(r.ForgetEarly), I(r.Ambiguous), I(r.Atypical) })),
+            [CategoriesFile] = Csv(["run", "flip_rate", "flips", "samples", "flagged", "caught", "precision", "recall", "learn_late", "forget_early", "ambiguous", "atypical", "flagged_mixtures"],
+                tables.Categories.Select(r => new[] { r.Run, D(r.FlipRate), I(r.Flips), I(r.Samples), I(r.Flagged), I(r.Caught), D(r.Precision), D(r.Recall), D(r.LearnLate), D(r.ForgetEarly), I(r.Ambiguous), I(r.Atypical), I(r.FlaggedMixtures) })),
             [AeSsftFile] = Csv(["run", "metric", "time", "count", "srcc"],
                 tables.AeSsft.Select(r => new[] { r.Run, r.Metric, r.Time, I(r.Count), D(r.Srcc) })),
         };
@@ -45,7 +45,7 @@ public static class SeedTablesCsv
             Rows(read, RunsFile, 12).Select(f => new RunInfoRow(f[0], f[1], f[2], PI(f[3]), PI(f[4]), f[5], PI(f[6]), f[7], PI(f[8]), PD(f[9]), f[10], f[11])).ToList(),
             Rows(read, SeparationFile, 7).Select(f => new MetricSeparationRow(f[0], f[1], f[2], PI(f[3]), PI(f[4]), PD(f[5]), PD(f[6]))).ToList(),
             Rows(read, DetectionFile, 6).Select(f => new SsftDetectionRow(f[0], PD(f[1]), PI(f[2]), PI(f[3]), f[4], PD(f[5]))).ToList(),
-            Rows(read, CategoriesFile, 12).Select(f => new SsftCategoryRow(f[0], PD(f[1]), PI(f[2]), PI(f[3]), PI(f[4]), PI(f[5]), PD(f[6]), PD(f[7]), PD(f[8]), PD(f[9]), PI(f[10]), PI(f[11]))).ToList(),
+            Rows(read, CategoriesFile, 13).Select(f => new SsftCategoryRow(f[0], PD(f[1]), PI(f[2]), PI(f[3]), PI(f[4]), PI(f[5]), PD(f[6]), PD(f[7]), PD(f[8]), PD(f[9]), PI(f[10]), PI(f[11]), PI(f[12]))).ToList(),
             Rows(read, AeSsftFile, 5).Select(f => new AeSsftRow(f[0], f[1], f[2], PI(f[3]), PD(f[4]))).ToList());
     }
 

@@ -146,11 +146,11 @@ public static class SeedTablesMarkdown
         foreach (var r in t.Detection.OrderBy(r => r.FlipRate).ThenBy(r => r.Run, StringComparer.Ordinal))
             md.AppendLine($"| {r.Run} | {F(r.FlipRate * 100, 1)} % | {r.Flips:N0} / {r.Samples:N0} | {r.Score} | {F(r.Auc)} |");
         md.AppendLine();
-        md.AppendLine("| run | flip rate | flips | flagged \"mislabeled\" | caught | precision | recall | learn-late cut | forget-early cut | ambiguous | atypical |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| run | flip rate | flips | flagged \"mislabeled\" | caught | of the flagged: mixtures | precision | recall | learn-late cut | forget-early cut | ambiguous | atypical |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in t.Categories.OrderBy(r => r.FlipRate).ThenBy(r => r.Run, StringComparer.Ordinal))
-            md.AppendLine($"| {r.Run} | {F(r.FlipRate * 100, 1)} % | {r.Flips:N0} | {r.Flagged:N0} | {r.Caught:N0} | {F(r.Precision, 3)} | {F(r.Recall, 3)} | {F(r.LearnLate, 0)} | {F(r.ForgetEarly, 0)} | {r.Ambiguous:N0} | {r.Atypical:N0} |");
-        md.AppendLine($"| seed | 0.1 % | {SeedReference.SeedFlips} | {SeedReference.SeedFlagged} | {SeedReference.SeedCaught} | {F((double)SeedReference.SeedCaught / SeedReference.SeedFlagged, 3)} | {F((double)SeedReference.SeedCaught / SeedReference.SeedFlips, 3)} | | | | |");
+            md.AppendLine($"| {r.Run} | {F(r.FlipRate * 100, 1)} % | {r.Flips:N0} | {r.Flagged:N0} | {r.Caught:N0} | {r.FlaggedMixtures:N0} | {F(r.Precision, 3)} | {F(r.Recall, 3)} | {F(r.LearnLate, 0)} | {F(r.ForgetEarly, 0)} | {r.Ambiguous:N0} | {r.Atypical:N0} |");
+        md.AppendLine($"| seed | 0.1 % | {SeedReference.SeedFlips} | {SeedReference.SeedFlagged} | {SeedReference.SeedCaught} | | {F((double)SeedReference.SeedCaught / SeedReference.SeedFlagged, 3)} | {F((double)SeedReference.SeedCaught / SeedReference.SeedFlips, 3)} | | | | |");
         md.AppendLine();
     }
 
