@@ -44,6 +44,16 @@ public class EvalCommandTests
         Directory.CreateDirectory(ae);
         Npy.WriteFile<int>(Path.Combine(ae, "sample_index.npy"), Enumerable.Range(0, N).ToArray(), [N]);
         Npy.WriteFile<float>(Path.Combine(ae, "train_loss.npy"), [0.5f, 0.4f, 0.3f], [3]);
+        // per-sample losses: epoch 1 puts the mixtures lowest (AUC 0), epoch 3 highest (AUC 1)
+        var losses = new float[3 * N];
+        for (var i = 0; i < N; i++)
+        {
+            losses[i] = Kind(i) == 1 ? 0 : 1 + i;
+            losses[N + i] = (i * 7) % 11;
+            losses[2 * N + i] = Kind(i) == 1 ? 100 + i : i;
+        }
+        Npy.WriteFile<float>(Path.Combine(ae, "losses.npy"), losses, [3, N]);
+        Npy.WriteFile<int>(Path.Combine(ae, "record_epochs.npy"), [0, 1, 2], [3]);
         File.WriteAllText(Path.Combine(ae, "result.json"), """{"runId":"tiny","jobId":"ae","probe":"Autoencoder","status":"Succeeded","timings":{"total":12.5},"device":"cpu","finishedAt":"2026-01-01T01:02:03+00:00"}""");
         File.WriteAllText(Path.Combine(run, "settings", "ae.json"), """{"job": "ae", "probe": "ae", "epochs": 3, "seed": 91, "arch": "", "threads": 1}""");
 
@@ -99,6 +109,9 @@ public class EvalCommandTests
         // acceptance: loss__last separates the 4 mixtures perfectly
         Assert.Contains("best metric `loss__last`, mixture AUC **1.0000**", md);
         Assert.Contains("reaches the bar of 0.99", md);
+        Assert.Contains("| epoch | 1 | 2 | 3 |", md);
+        Assert.Contains("| AUC | 0.0000 | ", md);
+        Assert.Contains(" | 1.0000 |\n", md);
         // p = 4/40: max |SRCC| = sqrt(3·0.1·0.9)
         Assert.Contains($"= {Math.Sqrt(0.27).ToString("F4", CultureInfo.InvariantCulture)}", md);
         Assert.Contains("| `loss__last` |", md);

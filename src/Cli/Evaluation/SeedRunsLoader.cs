@@ -31,12 +31,22 @@ internal static class SeedRunsLoader
         var detection = new List<SsftDetectionRow>();
         var categories = new List<SsftCategoryRow>();
         var aeSsft = new List<AeSsftRow>();
+        var lossAuc = new List<LossAucRow>();
         foreach (var dir in runs)
         {
             var run = Path.GetFileName(dir);
             var injected = Npy.ReadFile<int>(Path.Combine(dir, "data", "injected.npy")).Data;
             var flipRate = FlipRate(Path.Combine(dir, "data", "manifest.json"));
             info.AddRange(ProbeInfo(dir, run));
+            var ae = Path.Combine(dir, "probes", "ae");
+            if (File.Exists(Path.Combine(ae, "result.json")) && File.Exists(Path.Combine(ae, "losses.npy")))
+            {
+                var losses = Npy.ReadFile<float>(Path.Combine(ae, "losses.npy"));
+                var recorded = File.Exists(Path.Combine(ae, "record_epochs.npy"))
+                    ? Npy.ReadFile<int>(Path.Combine(ae, "record_epochs.npy")).Data
+                    : Enumerable.Range(0, (int)losses.Shape[0]).ToArray();
+                lossAuc.AddRange(SeedEvaluation.LossAucByEpoch(run, losses.Data, recorded, Npy.ReadFile<int>(Path.Combine(ae, "sample_index.npy")).Data, injected));
+            }
             MetricTable? table = null;
             var metricsCsv = Path.Combine(dir, "results", "metrics.csv");
             if (File.Exists(metricsCsv))
@@ -54,7 +64,7 @@ internal static class SeedRunsLoader
                 if (table is not null) aeSsft.AddRange(SeedEvaluation.AeVersusSsft(run, table, times));
             }
         }
-        return new SeedTables(Machine(Path.Combine(runsFolder, "machine.json")), info, separation, detection, categories, aeSsft);
+        return new SeedTables(Machine(Path.Combine(runsFolder, "machine.json")), info, separation, detection, categories, aeSsft, lossAuc);
     }
 
     private static double FlipRate(string manifest)

@@ -41,6 +41,32 @@ public static class SeedEvaluation
         return rows;
     }
 
+    /// <summary>
+    /// Mixture AUC of the AE loss (larger = mixture) at each recorded epoch: <paramref name="losses"/> is
+    /// <c>[E, n]</c> over the samples <paramref name="sampleIndex"/>, <paramref name="epochs"/> the recorded epoch numbers.
+    /// </summary>
+    public static IReadOnlyList<LossAucRow> LossAucByEpoch(string run, ReadOnlySpan<float> losses, ReadOnlySpan<int> epochs, ReadOnlySpan<int> sampleIndex, ReadOnlySpan<int> injected)
+    {
+        var n = sampleIndex.Length;
+        if (n == 0 || losses.Length != epochs.Length * n)
+            throw new InvalidDataException($"losses hold {losses.Length} values; expected [{epochs.Length}, {n}].");
+        var positive = new bool[n];
+        for (var i = 0; i < n; i++)
+        {
+            if ((uint)sampleIndex[i] >= (uint)injected.Length) throw new InvalidDataException($"AE sample_index {sampleIndex[i]} is outside the dataset (N = {injected.Length}).");
+            positive[i] = injected[sampleIndex[i]] == 1;
+        }
+        if (!positive.Contains(true) || !positive.Contains(false)) return [];
+        var rows = new LossAucRow[epochs.Length];
+        var values = new double[n];
+        for (var e = 0; e < epochs.Length; e++)
+        {
+            for (var i = 0; i < n; i++) values[i] = losses[e * n + i];
+            rows[e] = new LossAucRow(run, epochs[e], RankStatistics.RocAuc(values, positive));
+        }
+        return rows;
+    }
+
     /// <summary>Merges the SSFT directions into per-sample learning/forgetting steps over <paramref name="samples"/> samples.</summary>
     public static SsftSampleTimes MergeDirections(int samples, IEnumerable<SsftDirection> directions)
     {

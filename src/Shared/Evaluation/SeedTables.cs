@@ -28,6 +28,9 @@ public sealed record SsftCategoryRow(string Run, double FlipRate, int Flips, int
 /// <summary>SRCC of one AE metric with an SSFT time (learning or forgetting step, never = +∞).</summary>
 public sealed record AeSsftRow(string Run, string Metric, string Time, int Count, double Srcc);
 
+/// <summary>Mixture AUC of the per-sample AE loss at one recorded epoch (how separation grows with training).</summary>
+public sealed record LossAucRow(string Run, int Epoch, double Auc);
+
 /// <summary>Everything the seed-tables report shows; each list is one summary CSV.</summary>
 public sealed record SeedTables(
     MachineInfo? Machine,
@@ -35,4 +38,5 @@ public sealed record SeedTables(
     IReadOnlyList<MetricSeparationRow> Separation,
     IReadOnlyList<SsftDetectionRow> Detection,
     IReadOnlyList<SsftCategoryRow> Categories,
-    IReadOnlyList<AeSsftRow> AeSsft);
+    IReadOnlyList<AeSsftRow> AeSsft,
+    IReadOnlyList<LossAucRow> LossAuc);

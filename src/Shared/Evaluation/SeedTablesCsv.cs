@@ -11,7 +11,8 @@ public static class SeedTablesCsv
 {
     /// <summary>File names inside the summary folder.</summary>
     public const string MachineFile = "machine.csv", RunsFile = "runs.csv", SeparationFile = "separation.csv",
-        DetectionFile = "ssft_detection.csv", CategoriesFile = "ssft_categories.csv", AeSsftFile = "ae_vs_ssft.csv";
+        DetectionFile = "ssft_detection.csv", CategoriesFile = "ssft_categories.csv", AeSsftFile = "ae_vs_ssft.csv",
+        LossAucFile = "loss_auc_by_epoch.csv";
 
     /// <summary>Serialises every table: file name → CSV text.</summary>
     public static IReadOnlyDictionary<string, string> Write(SeedTables tables)
@@ -31,6 +32,7 @@ public static class SeedTablesCsv
                 tables.Categories.Select(r => new[] { r.Run, D(r.FlipRate), I(r.Flips), I(r.Samples), I(r.Flagged), I(r.Caught), D(r.Precision), D(r.Recall), D(r.LearnLate), D(r.ForgetEarly), I(r.Ambiguous), I(r.Atypical), I(r.FlaggedMixtures) })),
             [AeSsftFile] = Csv(["run", "metric", "time", "count", "srcc"],
                 tables.AeSsft.Select(r => new[] { r.Run, r.Metric, r.Time, I(r.Count), D(r.Srcc) })),
+            [LossAucFile] = Csv(["run", "epoch", "auc"], tables.LossAuc.Select(r => new[] { r.Run, I(r.Epoch), D(r.Auc) })),
         };
     }
 
@@ -46,7 +48,8 @@ public static class SeedTablesCsv
             Rows(read, SeparationFile, 7).Select(f => new MetricSeparationRow(f[0], f[1], f[2], PI(f[3]), PI(f[4]), PD(f[5]), PD(f[6]))).ToList(),
             Rows(read, DetectionFile, 6).Select(f => new SsftDetectionRow(f[0], PD(f[1]), PI(f[2]), PI(f[3]), f[4], PD(f[5]))).ToList(),
             Rows(read, CategoriesFile, 13).Select(f => new SsftCategoryRow(f[0], PD(f[1]), PI(f[2]), PI(f[3]), PI(f[4]), PI(f[5]), PD(f[6]), PD(f[7]), PD(f[8]), PD(f[9]), PI(f[10]), PI(f[11]), PI(f[12]))).ToList(),
-            Rows(read, AeSsftFile, 5).Select(f => new AeSsftRow(f[0], f[1], f[2], PI(f[3]), PD(f[4]))).ToList());
+            Rows(read, AeSsftFile, 5).Select(f => new AeSsftRow(f[0], f[1], f[2], PI(f[3]), PD(f[4]))).ToList(),
+            Rows(read, LossAucFile, 3).Select(f => new LossAucRow(f[0], PI(f[1]), PD(f[2]))).ToList());
     }
 
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
