@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using HardSamples.Shared.Arrays;
+using HardSamples.Shared.Evaluation;
 using HardSamples.TestSupport;
 
 namespace HardSamples.Cli.Tests;
@@ -126,6 +127,7 @@ public class EvalCommandTests
         Assert.Contains("2 near-duplicates among 40", dup);
         Assert.Contains("| `nn1_dist` | ", dup);
         Assert.StartsWith("| `nn1_dist` |", dup[dup.IndexOf("| `", StringComparison.Ordinal)..]);
+        Assert.Contains("reaches AUC 1.0000", dup);
 
         // the summary CSVs alone regenerate the same page (apart from the command in the header)
         var again = dir.File("again.md");
@@ -133,6 +135,23 @@ public class EvalCommandTests
         Assert.True(code == 0, error);
         static string Body(string text) => text[text.IndexOf("## Machine", StringComparison.Ordinal)..];
         Assert.Equal(Body(md), Body(File.ReadAllText(again)));
+    }
+
+    [Fact]
+    public void A_best_auc_below_the_bar_is_reported_as_not_reached_with_the_epochs_and_the_trend()
+    {
+        var tables = new SeedTables(null,
+            [new RunInfoRow("m", "ae", "ae", 100, 5, "5", 91, "", 64, 50, "cpu", "")],
+            [new MetricSeparationRow("m", "loss__last", "mixture", 10, 100, 0.3, 0.9), new MetricSeparationRow("m", "H__last", "mixture", 10, 100, -0.1, 0.6)],
+            [], [], [],
+            [new LossAucRow("m", 0, 0.6), new LossAucRow("m", 4, 0.9)]);
+        var md = SeedTablesMarkdown.Render(tables, "test");
+        Assert.Contains("best metric `loss__last`, mixture AUC **0.9000**", md);
+        Assert.Contains("does **not** reach the bar of 0.99: the AE ran 5 epochs instead of the seed's 600", md);
+        Assert.Contains("it was still rising when training stopped", md);
+        Assert.Contains("| `H__last` | -0.1000 | 0.1000 | 0.6000 | 0.2285 (H_last) |", md);
+        Assert.Contains("Seed metrics without a column here", md); // loss__mean_from_50 etc. need more epochs
+        Assert.Contains("No SSFT run was found.", md);
     }
 
     [Fact]
