@@ -13,6 +13,12 @@ for f in "${files[@]}"; do
   executed=$((executed + $(get executed)))
   passed=$((passed + $(get passed)))
   failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+  outcome=$(grep -o '<ResultSummary outcome="[A-Za-z]*"' "$f" | head -n1 | sed 's/.*="\(.*\)"/\1/')
+  case "$outcome" in
+    Completed|Passed|"") ;;
+    Failed) [ "$(get failed)" != "0" ] || { echo "test run $(basename "$f"): outcome $outcome" >&2; failed=$((failed + 1)); } ;;
+    *) echo "test run $(basename "$f"): outcome $outcome" >&2; failed=$((failed + 1)) ;;
+  esac
 done
 skipped=$((total - executed))
 echo "test projects: ${#files[@]}"
