@@ -1,6 +1,7 @@
 using HardSamples.Shared.Contracts;
 using HardSamples.Workflow.Activities;
 using HardSamples.Workflow.Jobs;
+using HardSamples.Workflow.Status;
 using Microsoft.DurableTask;
 
 namespace HardSamples.Workflow;
@@ -103,8 +104,9 @@ public sealed class RunOrchestrator : TaskOrchestrator<RunRequest, RunSummary>
             if (ranking.ParquetName is not null) _results["ranking.parquet"] = ranking.ParquetName;
 
             await EnterStageAsync(RunStages.Publish, "writing per-sample rows");
-            await WhenAllAsync(data.Shards.Select(shard => CallAsync<PublishSamplesResult>(nameof(PublishSamplesActivity),
-                new PublishSamplesInput(artifacts, ranking, merged, shard))).ToList(), RunStages.Publish, "sample shards");
+            var blocks = SampleRows.Blocks(data.Count, request.ShardSize);
+            await WhenAllAsync(blocks.Select(b => CallAsync<PublishSamplesResult>(nameof(PublishSamplesActivity),
+                new PublishSamplesInput(artifacts, ranking, merged, b.Block, b.Start, b.Count))).ToList(), RunStages.Publish, "sample blocks");
 
             await EnterStageAsync(RunStages.Report, "writing the report");
             var report = await CallAsync<ReportRef>(nameof(WriteReportActivity), new ReportInput(artifacts, merged, correlations, ranking));

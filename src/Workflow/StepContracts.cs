@@ -146,17 +146,19 @@ public sealed record RankInput(RunArtifacts Run, MergedMetricsRef Metrics, Corre
 /// <param name="Rows">Ranked samples.</param>
 public sealed record RankingRef(string CsvName, string? ParquetName, int Rows);
 
-/// <summary>Input of the per-sample table step (one shard of rows).</summary>
+/// <summary>Input of the per-sample table step: one block of consecutive sample ids (one table partition).</summary>
 /// <param name="Run">The run.</param>
 /// <param name="Ranking">The ranking.</param>
 /// <param name="Metrics">The merged table.</param>
-/// <param name="Shard">Shard split name (<c>shard-000</c>…): the table partition.</param>
-public sealed record PublishSamplesInput(RunArtifacts Run, RankingRef Ranking, MergedMetricsRef Metrics, string Shard);
+/// <param name="Block">Block index: sample ids [Start, Start + Count), partition <see cref="Status.SampleRows.PartitionKey"/>.</param>
+/// <param name="Start">First sample id.</param>
+/// <param name="Count">Sample ids in the block.</param>
+public sealed record PublishSamplesInput(RunArtifacts Run, RankingRef Ranking, MergedMetricsRef Metrics, int Block, int Start, int Count);
 
-/// <summary>Rows written for one shard.</summary>
-/// <param name="Shard">Shard split name.</param>
+/// <summary>Rows written for one block.</summary>
+/// <param name="Block">Block index.</param>
 /// <param name="Rows">Rows upserted.</param>
-public sealed record PublishSamplesResult(string Shard, int Rows);
+public sealed record PublishSamplesResult(int Block, int Rows);
 
 /// <summary>Input of the report step.</summary>
 /// <param name="Run">The run.</param>

@@ -5,14 +5,14 @@ using HardSamples.Shared.Storage;
 namespace HardSamples.Workflow.Status;
 
 /// <summary>
-/// Keeps <c>{runId}/manifest.json</c> and the run's row of table <see cref="TableName"/> (partition
+/// Keeps <c>{runId}/manifest.json</c> and the run's row of the runs table (default <see cref="TableName"/>, partition
 /// <see cref="Partition"/>, row key = run id) in step. A finished or cancelled run is only reopened by a
 /// <see cref="RunStatus.Pending"/> update (an explicit restart, e.g. <c>--resume</c>); late updates of a stopped
 /// orchestration are ignored.
 /// </summary>
-public sealed class RunStatusStore(IArtifactStore artifacts, ITableStore tables) : IRunStatusStore
+public sealed class RunStatusStore(IArtifactStore artifacts, ITableStore tables, string tableName = RunStatusStore.TableName) : IRunStatusStore
 {
-    /// <summary>The runs table.</summary>
+    /// <summary>Default name of the runs table.</summary>
     public const string TableName = "Runs";
 
     /// <summary>The single partition of the runs table.</summary>
@@ -62,8 +62,8 @@ public sealed class RunStatusStore(IArtifactStore artifacts, ITableStore tables)
                 FinishedAt = terminal ? update.At : null,
             };
             await ArtifactJson.WriteAsync(artifacts, RunLayout.Manifest(update.RunId), manifest, cancellationToken);
-            await tables.EnsureTableAsync(TableName, cancellationToken);
-            await tables.UpsertBatchAsync(TableName, [ToRow(manifest)], cancellationToken);
+            await tables.EnsureTableAsync(tableName, cancellationToken);
+            await tables.UpsertBatchAsync(tableName, [ToRow(manifest)], cancellationToken);
             return manifest;
         }
         finally
@@ -82,9 +82,9 @@ public sealed class RunStatusStore(IArtifactStore artifacts, ITableStore tables)
     /// <inheritdoc />
     public async Task<IReadOnlyList<RunManifest>> ListAsync(CancellationToken cancellationToken = default)
     {
-        await tables.EnsureTableAsync(TableName, cancellationToken);
+        await tables.EnsureTableAsync(tableName, cancellationToken);
         var list = new List<RunManifest>();
-        await foreach (var row in tables.QueryPartitionAsync(TableName, Partition, cancellationToken))
+        await foreach (var row in tables.QueryPartitionAsync(tableName, Partition, cancellationToken))
         {
             list.Add(FromRow(row));
         }

@@ -79,8 +79,8 @@ public sealed class FakeResultsStep : IResultsStep
 
     public Task<PublishSamplesResult> PublishSamplesAsync(PublishSamplesInput input, CancellationToken cancellationToken)
     {
-        Calls.Increment("publish:" + input.Shard);
-        return Task.FromResult(new PublishSamplesResult(input.Shard, 10));
+        Calls.Increment("publish:" + input.Block);
+        return Task.FromResult(new PublishSamplesResult(input.Block, input.Count));
     }
 
     public Task<ReportRef> WriteReportAsync(ReportInput input, CancellationToken cancellationToken)
