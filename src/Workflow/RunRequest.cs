@@ -15,6 +15,9 @@ public sealed record RunRequest
     /// <summary>Dataset reference: <c>mnist-sample</c>, <c>fashion-mnist</c>, a local path (CLI) or <c>blob:NAME</c> in the <c>datasets</c> container.</summary>
     public string Dataset { get; init; } = "mnist-sample";
 
+    /// <summary>ETag of the dataset blob the run was started for (blob uploads); preparation fails if the blob changed since.</summary>
+    public string? DatasetETag { get; init; }
+
     /// <summary>Use only the first this many source samples (null = all).</summary>
     public int? MaxSamples { get; init; }
 

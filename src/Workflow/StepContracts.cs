@@ -9,12 +9,13 @@ namespace HardSamples.Workflow;
 /// <summary>Input of the dataset preparation step.</summary>
 /// <param name="RunId">The run.</param>
 /// <param name="Dataset">Dataset reference (see <see cref="RunRequest.Dataset"/>).</param>
+/// <param name="DatasetETag">Expected ETag of a dataset blob (null = any).</param>
 /// <param name="MaxSamples">Use only the first this many source samples.</param>
 /// <param name="Corruption">Corruption to inject.</param>
 /// <param name="Seed">Seed for splits and shuffles.</param>
 /// <param name="ShardSize">Samples per shard split.</param>
 /// <param name="Prefix">Where the prepared dataset goes (<c>{runId}/data/</c>).</param>
-public sealed record PrepareDatasetInput(string RunId, string Dataset, int? MaxSamples, CorruptionRequest Corruption, int Seed, int ShardSize, string Prefix);
+public sealed record PrepareDatasetInput(string RunId, string Dataset, string? DatasetETag, int? MaxSamples, CorruptionRequest Corruption, int Seed, int ShardSize, string Prefix);
 
 /// <summary>A prepared dataset in the artifact store (see the shared data contract).</summary>
 /// <param name="Prefix">Prefix of <c>manifest.json</c>, <c>samples.npy</c>, splits…</param>
