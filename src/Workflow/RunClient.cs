@@ -73,7 +73,7 @@ public sealed class RunClient(DurableTaskClient client, IArtifactStore store, IR
     public async Task<bool> CompleteJobAsync(string runId, JobCompletedEvent completed, CancellationToken cancellationToken = default)
     {
         RunIds.Validate(runId);
-        RunIds.Validate(completed.JobId, "job id");
+        RunIds.ValidateJobId(completed.JobId);
         var instance = await client.GetInstanceAsync(runId, cancellationToken);
         if (instance is null || instance.IsCompleted) return false;
         await client.RaiseEventAsync(runId, JobCompletedEvent.EventName(completed.JobId), completed, cancellationToken);

@@ -17,8 +17,22 @@ public static partial class RunIds
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{2,62}$", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
-    /// <summary>True when <paramref name="id"/> is a valid run or job id.</summary>
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant)]
+    private static partial Regex JobPattern();
+
+    /// <summary>True when <paramref name="id"/> is a valid run id.</summary>
     public static bool IsValid(string? id) => id is not null && Pattern().IsMatch(id) && !id.EndsWith('-');
+
+    /// <summary>True when <paramref name="id"/> is a valid job id (like a run id, but 1–63 characters: <c>ae</c>, <c>ssft-ab</c>).</summary>
+    public static bool IsValidJobId(string? id) => id is not null && JobPattern().IsMatch(id) && !id.EndsWith('-');
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the problem when <paramref name="id"/> is not a valid job id.</summary>
+    public static string ValidateJobId(string? id)
+    {
+        if (!IsValidJobId(id))
+            throw new ArgumentException($"The job id '{Printable(id ?? "")}' is invalid: use 1–{MaxLength} lower-case letters, digits or '-'.");
+        return id!;
+    }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the problem when <paramref name="id"/> is invalid.</summary>
     public static string Validate(string? id, string what = "run id")

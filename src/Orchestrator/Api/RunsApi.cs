@@ -104,7 +104,7 @@ public sealed class RunsApi(IArtifactStore store, IRunStatusStore status, IJobLa
         string runId, string jobId, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         if (!RunIds.IsValid(runId)) return InvalidId("run id", runId);
-        if (!RunIds.IsValid(jobId)) return InvalidId("job id", jobId);
+        if (!RunIds.IsValidJobId(jobId)) return InvalidId("job id", jobId);
         var (result, error) = await ApiJson.ReadAsync<JobResult>(request, options.MaxCompletionBytes, cancellationToken);
         if (error is not null) return error;
         if (result!.RunId != runId || result.JobId != jobId)
