@@ -14,6 +14,7 @@ public static class Program
     {
         var root = new RootCommand("HardSamples: find hard, rare, mixed, mislabeled and redundant samples of an image dataset.");
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }

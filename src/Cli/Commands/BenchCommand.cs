@@ -10,6 +10,7 @@ internal static class BenchCommand
     {
         var command = new Command("bench", "Benchmarks that print timings and ratios.");
         // Sub-commands register here, one line each.
+        command.Subcommands.Add(BenchDatasetCommand.Create());
         return command;
     }
 }

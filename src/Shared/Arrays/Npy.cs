@@ -170,21 +170,34 @@ public static partial class Npy
 
     /// <summary>Reads a whole array, converting numeric dtypes to <typeparamref name="T"/> (e.g. uint8/float32 → double).</summary>
     /// <exception cref="InvalidDataException">Malformed file, truncated data, or a dtype that cannot convert losslessly enough.</exception>
-    public static NdArray<T> Read<T>(Stream stream, string source = ".npy") where T : unmanaged
+    public static NdArray<T> Read<T>(Stream stream, string source = ".npy") where T : unmanaged =>
+        ReadData<T>(stream, ReadHeader(stream, source), source);
+
+    /// <summary>Reads a whole array whose stored dtype must be exactly <typeparamref name="T"/>'s (no conversion).</summary>
+    /// <exception cref="InvalidDataException">Malformed file, truncated data, or another dtype.</exception>
+    public static NdArray<T> ReadExact<T>(Stream stream, string source = ".npy") where T : unmanaged
     {
         var header = ReadHeader(stream, source);
+        if (header.DType != DTypeOf<T>())
+            throw new InvalidDataException($"{source}: dtype {Descr(header.DType)} where {Descr(DTypeOf<T>())} is required.");
+        return ReadData<T>(stream, header, source);
+    }
+
+    private static NdArray<T> ReadData<T>(Stream stream, NpyHeader header, string source) where T : unmanaged
+    {
         var count = header.Count;
         if (count > Array.MaxLength)
             throw new InvalidDataException($"{source}: {count} elements exceed the largest array this reader holds.");
-        var raw = new byte[checked(count * header.ItemSize)];
-        ReadExactly(stream, raw, source, $"the data ({raw.Length} bytes for shape ({string.Join(", ", header.Shape)}))");
         var target = DTypeOf<T>();
+        var what = $"the data ({count * header.ItemSize} bytes for shape ({string.Join(", ", header.Shape)}))";
         if (target == header.DType)
         {
             var same = new T[count];
-            raw.AsSpan().CopyTo(MemoryMarshal.AsBytes(same.AsSpan()));
+            ReadExactly(stream, MemoryMarshal.AsBytes(same.AsSpan()), source, what);
             return new NdArray<T>(same, header.Shape);
         }
+        var raw = new byte[checked(count * header.ItemSize)];
+        ReadExactly(stream, raw, source, what);
         return new NdArray<T>(Convert<T>(raw, header.DType, target, source), header.Shape);
     }
 
@@ -202,6 +215,13 @@ public static partial class Npy
         foreach (var d in shape) count = checked(count * d);
         if (count != data.Length)
             throw new ArgumentException($"Shape ({string.Join(", ", shape.ToArray())}) holds {count} elements but {data.Length} were given.");
+        stream.Write(HeaderBytes<T>(shape));
+        stream.Write(MemoryMarshal.AsBytes(data));
+    }
+
+    /// <summary>The complete .npy prefix (magic, version, length, padded header dict) for an array of this shape.</summary>
+    public static byte[] HeaderBytes<T>(ReadOnlySpan<long> shape) where T : unmanaged
+    {
         var shapeText = shape.Length switch
         {
             0 => "()",
@@ -214,24 +234,34 @@ public static partial class Npy
         var total = prefixLength + dict.Length + 1;
         var padded = (total + 63) / 64 * 64;
         var headerText = dict + new string(' ', padded - total) + "\n";
-        var headerBytes = Encoding.Latin1.GetBytes(headerText);
-        stream.Write(Magic);
-        stream.WriteByte((byte)version);
-        stream.WriteByte(0);
-        Span<byte> len = stackalloc byte[4];
+        var result = new byte[padded];
+        Magic.CopyTo(result, 0);
+        result[6] = (byte)version;
+        result[7] = 0;
         if (version == 1)
-        {
-            BinaryPrimitives.WriteUInt16LittleEndian(len, (ushort)headerBytes.Length);
-            stream.Write(len[..2]);
-        }
+            BinaryPrimitives.WriteUInt16LittleEndian(result.AsSpan(8), (ushort)(padded - prefixLength));
         else
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(len, (uint)headerBytes.Length);
-            stream.Write(len);
-        }
-        stream.Write(headerBytes);
-        stream.Write(MemoryMarshal.AsBytes(data));
+            BinaryPrimitives.WriteUInt32LittleEndian(result.AsSpan(8), (uint)(padded - prefixLength));
+        Encoding.Latin1.GetBytes(headerText, result.AsSpan(prefixLength));
+        return result;
     }
+
+    /// <summary>
+    /// A read-only stream of the .npy encoding of <paramref name="data"/> that reads the array in place (no copy),
+    /// for handing large arrays to an artifact store. The array must not change while the stream is read.
+    /// </summary>
+    public static Stream OpenReadStream<T>(T[] data, ReadOnlySpan<long> shape) where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        long count = 1;
+        foreach (var d in shape) count = checked(count * d);
+        if (count != data.LongLength)
+            throw new ArgumentException($"Shape ({string.Join(", ", shape.ToArray())}) holds {count} elements but {data.LongLength} were given.");
+        return new SegmentedReadStream([HeaderBytes<T>(shape), new ArrayBytesMemory<T>(data).Memory]);
+    }
+
+    /// <summary>A read-only stream of the .npy encoding of <paramref name="array"/> (see <see cref="OpenReadStream{T}(T[], ReadOnlySpan{long})"/>).</summary>
+    public static Stream OpenReadStream<T>(NdArray<T> array) where T : unmanaged => OpenReadStream(array.Data, array.Shape);
 
     /// <summary>Writes an <see cref="NdArray{T}"/>.</summary>
     public static void Write<T>(Stream stream, NdArray<T> array) where T : unmanaged => Write<T>(stream, array.Data, array.Shape);

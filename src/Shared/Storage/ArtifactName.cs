@@ -10,7 +10,24 @@ public static class ArtifactName
     public const int MaxSegmentLength = 255;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the problem when <paramref name="name"/> is not a safe relative blob name.</summary>
-    public static string Validate(string name, bool allowEmpty = false)
+    public static string Validate(string name, bool allowEmpty = false) => Check(name, allowEmpty, partialLastSegment: false);
+
+    /// <summary>
+    /// Validates a listing prefix: empty, a valid name, a valid name followed by '/', or a valid name whose last
+    /// segment is cut short (so it may end in '.' or space). Throws <see cref="ArgumentException"/> otherwise.
+    /// </summary>
+    public static string ValidatePrefix(string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        if (prefix.Length == 0) return prefix;
+        var body = prefix.EndsWith('/') ? prefix[..^1] : prefix;
+        if (body.Length == 0)
+            throw new ArgumentException("Artifact prefix '/' is absolute; use a relative '/'-separated prefix or an empty one.", nameof(prefix));
+        Check(body, allowEmpty: false, partialLastSegment: !prefix.EndsWith('/'));
+        return prefix;
+    }
+
+    private static string Check(string name, bool allowEmpty, bool partialLastSegment)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (name.Length == 0)
@@ -27,15 +44,17 @@ public static class ArtifactName
             if (char.IsControl(c) || c == '\uFFFE' || c == '\uFFFF')
                 throw new ArgumentException($"Artifact name '{Printable(name)}' contains a control character (U+{(int)c:X4}).", nameof(name));
         }
-        foreach (var segment in name.Split('/'))
+        var segments = name.Split('/');
+        for (var i = 0; i < segments.Length; i++)
         {
+            var segment = segments[i];
             if (segment.Length == 0)
                 throw new ArgumentException($"Artifact name '{Printable(name)}' has an empty path segment.", nameof(name));
             if (segment is "." or "..")
                 throw new ArgumentException($"Artifact name '{Printable(name)}' contains a '{segment}' segment.", nameof(name));
             if (segment.Length > MaxSegmentLength)
                 throw new ArgumentException($"Artifact name has a segment of {segment.Length} characters; the limit is {MaxSegmentLength}.", nameof(name));
-            if (segment.EndsWith('.') || segment.EndsWith(' '))
+            if ((segment.EndsWith('.') || segment.EndsWith(' ')) && !(partialLastSegment && i == segments.Length - 1))
                 throw new ArgumentException($"Artifact name '{Printable(name)}' has a segment ending in '.' or space.", nameof(name));
         }
         return name;

@@ -45,3 +45,11 @@ public sealed record TableRow(string PartitionKey, string RowKey, IReadOnlyDicti
 /// <summary>A conditional table write lost: the row exists (insert) or its ETag changed (update).</summary>
 public sealed class TableConflictException(string table, string partitionKey, string rowKey, string reason)
     : Exception($"Table '{table}' row ({partitionKey}, {rowKey}): {reason}");
+
+/// <summary>An operation named a table that was never created (call <see cref="ITableStore.EnsureTableAsync"/> first).</summary>
+public sealed class TableNotFoundException(string table)
+    : Exception($"Table '{table}' does not exist; create it with EnsureTableAsync first.")
+{
+    /// <summary>The missing table's name.</summary>
+    public string Table { get; } = table;
+}
