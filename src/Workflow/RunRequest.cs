@@ -55,17 +55,21 @@ public sealed record RunRequest
     public IReadOnlyDictionary<string, string> ProbeExtra { get; init; } = new Dictionary<string, string>();
 }
 
-/// <summary>Corruption injected into the prepared dataset; fractions are of the source sample count.</summary>
+/// <summary>
+/// Corruption injected into the prepared dataset (same meaning as <c>CorruptionSettings</c>): mixtures consume
+/// <see cref="MixRate"/> of the source (the seed's <c>len_aug</c>; half as many mixtures result), flips and
+/// near-duplicates are <c>round(rate·n)</c> samples.
+/// </summary>
 public sealed record CorruptionRequest
 {
-    /// <summary>Fraction of samples replaced by two-image mixtures (the seed's <c>len_aug/2</c>: 0.05 of n).</summary>
-    public double MixtureFraction { get; init; } = 0.05;
+    /// <summary>Fraction of the source consumed by two-image mixtures (the seed: 0.1, giving 5% mixtures).</summary>
+    public double MixRate { get; init; } = 0.1;
 
-    /// <summary>Fraction of samples whose label is flipped.</summary>
-    public double LabelFlipFraction { get; init; } = 0.02;
+    /// <summary>Fraction of samples whose observed label is flipped (ignored for unlabeled data).</summary>
+    public double FlipRate { get; init; } = 0.01;
 
-    /// <summary>Fraction of samples added as near-duplicates.</summary>
-    public double DuplicateFraction { get; init; } = 0.02;
+    /// <summary>Fraction of near-duplicates appended.</summary>
+    public double DuplicateRate { get; init; } = 0.01;
 
     /// <summary>Seed of the corruption draws (the seed's 91 by default).</summary>
     public int Seed { get; init; } = 91;

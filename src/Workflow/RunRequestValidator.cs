@@ -17,6 +17,7 @@ public static class RunRequestValidator
         if (string.IsNullOrWhiteSpace(request.Dataset)) errors.Add("dataset is empty.");
         else if (request.Dataset.Length > 1024) errors.Add("dataset reference is longer than 1024 characters.");
         if (request.MaxSamples is < 100) errors.Add($"maxSamples {request.MaxSamples} is below 100.");
+        if (request.Seed < 0) errors.Add("seed is negative.");
         if (request.Probes is null || request.Probes.Count == 0) errors.Add("probes is empty; choose from " + string.Join(", ", JobPlanner.KnownProbes) + ".");
         else
         {
@@ -31,11 +32,12 @@ public static class RunRequestValidator
         if (c is null) errors.Add("corruption is null.");
         else
         {
-            Fraction(errors, "corruption.mixtureFraction", c.MixtureFraction);
-            Fraction(errors, "corruption.labelFlipFraction", c.LabelFlipFraction);
-            Fraction(errors, "corruption.duplicateFraction", c.DuplicateFraction);
-            if (c.MixtureFraction + c.LabelFlipFraction + c.DuplicateFraction > 0.5)
-                errors.Add("corruption fractions add up to more than 0.5.");
+            Fraction(errors, "corruption.mixRate", c.MixRate);
+            Fraction(errors, "corruption.flipRate", c.FlipRate);
+            Fraction(errors, "corruption.duplicateRate", c.DuplicateRate);
+            if (c.MixRate + c.FlipRate + c.DuplicateRate > 0.6)
+                errors.Add("corruption rates add up to more than 0.6.");
+            if (c.Seed < 0) errors.Add("corruption.seed is negative.");
         }
         var w = request.Wait;
         if (w is null) errors.Add("wait is null.");

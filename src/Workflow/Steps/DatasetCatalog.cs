@@ -1,3 +1,4 @@
+using HardSamples.Shared.Datasets;
 using HardSamples.Shared.Storage;
 
 namespace HardSamples.Workflow.Steps;
@@ -41,8 +42,8 @@ public sealed class DatasetCatalog(IArtifactStore? datasets, bool allowLocalPath
     /// <summary>Where an alias's files are: the bundled sample beside the assemblies, or Debian's Fashion-MNIST.</summary>
     public static string AliasDirectory(string alias) => alias switch
     {
-        "mnist-sample" => Path.Combine(AppContext.BaseDirectory, "samples", "mnist-10k"),
-        "fashion-mnist" => "/usr/share/datasets/fashion-mnist",
+        DatasetResolver.MnistSampleAlias => DatasetResolver.MnistSampleDirectory,
+        DatasetResolver.FashionMnistAlias => DatasetResolver.FashionMnistDirectory,
         _ => throw new ArgumentException($"Unknown dataset alias '{alias}'.", nameof(alias)),
     };
 }

@@ -17,7 +17,7 @@ public enum DatasetReferenceKind
 public sealed record DatasetReference(DatasetReferenceKind Kind, string Value)
 {
     /// <summary>Known aliases.</summary>
-    public static readonly IReadOnlyList<string> Aliases = ["mnist-sample", "fashion-mnist"];
+    public static readonly IReadOnlyList<string> Aliases = [Shared.Datasets.DatasetResolver.MnistSampleAlias, Shared.Datasets.DatasetResolver.FashionMnistAlias];
 
     /// <summary>The prefix of blob references.</summary>
     public const string BlobPrefix = "datasets/";
