@@ -194,7 +194,7 @@ public sealed class RunOrchestrator : TaskOrchestrator<RunRequest, RunSummary>
             }
         }
 
-        private async Task<MetricShardResult> ComputeShardAsync(RunArtifacts artifacts, MetricShard shard)
+        private async Task<MetricShardResult> ComputeShardAsync(RunArtifacts artifacts, MetricShardSpec shard)
         {
             var prefix = RunLayout.MetricPart(_runId, shard.Id);
             if (shard.Heavy && artifacts.Dataset.Count > request.MetricJobThreshold)

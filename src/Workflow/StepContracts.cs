@@ -79,7 +79,7 @@ public sealed record RunArtifacts(string RunId, PreparedDatasetRef Dataset, IRea
 /// <param name="Key">Shard key within the family (e.g. <c>shard-003</c>, <c>epoch-010</c>, <c>ab</c>); unique per family.</param>
 /// <param name="Heavy">True for O(N²) work (kNN, silhouette) that becomes a GpuRunner <c>metrics</c> job above the size threshold.</param>
 /// <param name="Parameters">Family-specific parameters (string values).</param>
-public sealed record MetricShard(string Family, string Key, bool Heavy, IReadOnlyDictionary<string, string> Parameters)
+public sealed record MetricShardSpec(string Family, string Key, bool Heavy, IReadOnlyDictionary<string, string> Parameters)
 {
     /// <summary>A name safe for ids and blob names: <c>{Family}-{Key}</c>.</summary>
     public string Id => $"{Family}-{Key}";
@@ -87,7 +87,7 @@ public sealed record MetricShard(string Family, string Key, bool Heavy, IReadOnl
 
 /// <summary>The metric shards of a run.</summary>
 /// <param name="Shards">Every shard, in merge order.</param>
-public sealed record MetricPlan(IReadOnlyList<MetricShard> Shards);
+public sealed record MetricPlan(IReadOnlyList<MetricShardSpec> Shards);
 
 /// <summary>Input of the metric planning step.</summary>
 /// <param name="Run">The run.</param>
@@ -97,10 +97,10 @@ public sealed record MetricPlanInput(RunArtifacts Run);
 /// <param name="Run">The run.</param>
 /// <param name="Shard">The shard.</param>
 /// <param name="OutputPrefix">Where the shard writes its partial columns (<c>{runId}/metrics/parts/{shard.Id}/</c>).</param>
-public sealed record MetricShardInput(RunArtifacts Run, MetricShard Shard, string OutputPrefix);
+public sealed record MetricShardInput(RunArtifacts Run, MetricShardSpec Shard, string OutputPrefix);
 
 /// <summary>A computed metric shard.</summary>
-/// <param name="ShardId">The shard's <see cref="MetricShard.Id"/>.</param>
+/// <param name="ShardId">The shard's <see cref="MetricShardSpec.Id"/>.</param>
 /// <param name="OutputPrefix">Where its partial columns are.</param>
 /// <param name="Columns">Columns it produced.</param>
 public sealed record MetricShardResult(string ShardId, string OutputPrefix, int Columns);

@@ -42,7 +42,7 @@ public static class JobPlanner
     }
 
     /// <summary>A GpuRunner <c>metrics</c> job computing one heavy metric shard (used above the size threshold).</summary>
-    public static JobSpec MetricJob(string runId, RunRequest request, PreparedDatasetRef data, MetricShard shard, string outputPrefix)
+    public static JobSpec MetricJob(string runId, RunRequest request, PreparedDatasetRef data, MetricShardSpec shard, string outputPrefix)
     {
         var extra = new Dictionary<string, string>(shard.Parameters) { ["family"] = shard.Family, ["key"] = shard.Key };
         return new JobSpec

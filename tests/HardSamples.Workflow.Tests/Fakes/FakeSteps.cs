@@ -37,8 +37,8 @@ public sealed class FakeMetricStep(int lightShards = 4, int heavyShards = 2) : I
     public Task<MetricPlan> PlanAsync(MetricPlanInput input, CancellationToken cancellationToken)
     {
         Calls.Increment("plan");
-        var shards = Enumerable.Range(0, lightShards).Select(i => new MetricShard("series", $"shard-{i:000}", false, new Dictionary<string, string>()))
-            .Concat(Enumerable.Range(0, heavyShards).Select(i => new MetricShard("lid", $"epoch-{i:000}", true, new Dictionary<string, string> { ["epoch"] = i.ToString() })))
+        var shards = Enumerable.Range(0, lightShards).Select(i => new MetricShardSpec("series", $"shard-{i:000}", false, new Dictionary<string, string>()))
+            .Concat(Enumerable.Range(0, heavyShards).Select(i => new MetricShardSpec("lid", $"epoch-{i:000}", true, new Dictionary<string, string> { ["epoch"] = i.ToString() })))
             .ToList();
         return Task.FromResult(new MetricPlan(shards));
     }
