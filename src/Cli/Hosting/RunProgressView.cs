@@ -31,7 +31,7 @@ internal static class RunProgressView
                 var jobs = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
                 while (true)
                 {
-                    var md = await client.GetInstanceAsync(runId, getInputsAndOutputs: false, ct);
+                    var md = await client.GetInstanceAsync(runId, getInputsAndOutputs: true, ct);
                     var p = Progress(md);
                     if (p is not null)
                     {
@@ -67,7 +67,7 @@ internal static class RunProgressView
         var lastJobs = new Dictionary<string, string>(StringComparer.Ordinal);
         while (true)
         {
-            var md = await client.GetInstanceAsync(runId, getInputsAndOutputs: false, ct)
+            var md = await client.GetInstanceAsync(runId, getInputsAndOutputs: true, ct)
                      ?? throw new InvalidOperationException($"Run '{runId}' disappeared from the local host.");
             var p = Progress(md);
             var text = p is null ? "" : string.Create(CultureInfo.InvariantCulture, $"[{p.Progress * 100,3:0}%] {p.Stage}: {p.Detail}");

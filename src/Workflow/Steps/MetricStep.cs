@@ -94,7 +94,7 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
     {
         var run = input.Run;
         var n = run.Dataset.Count;
-        var table = new MetricTable(n);
+        var extra = new List<(string Name, double[] Values)>();
         var suiteShards = new List<MetricShard>();
         int? epochs = null;
         var byId = input.Plan.Shards.ToDictionary(s => s.Id);
@@ -114,17 +114,17 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
                     pairs = part.PairsCsv;
                     break;
                 default:
-                    for (var c = 0; c < part.Names.Count; c++) Fill(table, part.Names[c], part.RowStart, part.Values[c], n);
+                    for (var c = 0; c < part.Names.Count; c++) Fill(extra, part.Names[c], part.RowStart, part.Values[c], n);
                     break;
             }
         }
-        if (epochs is { } e)
+        var table = epochs is { } e ? MetricSuite.Merge(suiteShards, e, n, SuiteOptions(e)) : new MetricTable(n);
+        foreach (var (name, values) in extra)
         {
-            var ae = MetricSuite.Merge(suiteShards, e, n, SuiteOptions(e));
-            var extra = table;
-            table = new MetricTable(n);
-            foreach (var column in ae.Columns) table.Add(column);
-            foreach (var column in extra.Columns) table.Add(column);
+            var missing = Array.FindIndex(values, double.IsNaN);
+            if (missing >= 0)
+                throw new InvalidDataException($"Metric column '{name}' has no value for sample {missing} (no shard covered it).");
+            table.Add(name, values);
         }
         var csv = new MemoryStream();
         MetricTableWriter.WriteCsv(csv, table);
@@ -250,16 +250,18 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
         return (int)Npy.ReadHeader(s, name).Count;
     }
 
-    /// <summary>Fills a column of the merged table (NaN where a partial column has no value, e.g. the other SSFT direction's samples).</summary>
-    private static void Fill(MetricTable table, string name, int rowStart, double[] values, int n)
+    /// <summary>Fills a merged column from a partial one (NaN = no value there, e.g. the other SSFT direction's samples).</summary>
+    private static void Fill(List<(string Name, double[] Values)> columns, string name, int rowStart, double[] values, int n)
     {
-        if (!table.Contains(name))
+        var index = columns.FindIndex(c => c.Name == name);
+        if (index < 0)
         {
             var blank = new double[n];
             Array.Fill(blank, double.NaN);
-            table.Add(name, blank);
+            columns.Add((name, blank));
+            index = columns.Count - 1;
         }
-        var target = table[name];
+        var target = columns[index].Values;
         if (rowStart + values.Length > n) throw new InvalidDataException($"Partial column '{name}' ends at row {rowStart + values.Length}, beyond {n} samples.");
         for (var i = 0; i < values.Length; i++)
         {

@@ -43,7 +43,7 @@ public sealed class ResultsStep(IArtifactStore store, ITableStore tables, string
             // Correlate on the samples that have the time (a held-out split has none); the time itself is left out.
             var values = table[name];
             var rows = Enumerable.Range(0, table.RowCount).Where(i => !double.IsNaN(values[i])).ToArray();
-            if (rows.Length < 3) continue;
+            if (rows.Length < 3 || rows.Select(i => values[i]).Distinct().Count() < 2) continue; // a constant time says nothing
             var subset = new MetricTable(rows.Select(i => table.SampleIndex[i]).ToArray());
             foreach (var column in table.Columns.Where(c => c.Name != name && !c.Name.StartsWith("ssft_", StringComparison.Ordinal)))
                 subset.Add(column.Name, rows.Select(i => column.Values[i]).ToArray());
