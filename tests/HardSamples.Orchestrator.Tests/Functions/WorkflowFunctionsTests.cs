@@ -59,7 +59,7 @@ public sealed class WorkflowFunctionsTests
         public override string FunctionId => "test";
         public override TraceContext TraceContext => null!;
         public override BindingContext BindingContext { get; } = new TestBindingContext();
-        public override RetryContext RetryContext => null!;
+        public override Microsoft.Azure.Functions.Worker.RetryContext RetryContext => null!;
         public override IServiceProvider InstanceServices { get; set; } = services;
         public override FunctionDefinition FunctionDefinition => null!;
         public override IDictionary<object, object> Items { get; set; } = new Dictionary<object, object>();
