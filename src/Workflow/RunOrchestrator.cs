@@ -199,7 +199,7 @@ public sealed class RunOrchestrator : TaskOrchestrator<RunRequest, RunSummary>
             var prefix = RunLayout.MetricPart(_runId, shard.Id);
             if (shard.Heavy && artifacts.Dataset.Count > request.MetricJobThreshold)
             {
-                var spec = JobPlanner.MetricJob(_runId, request, artifacts.Dataset, shard, prefix);
+                var spec = JobPlanner.MetricJob(request, artifacts, shard, prefix);
                 var outcome = await RunJobAsync(spec);
                 if (outcome.Status != JobStatus.Succeeded)
                     throw new RunFailedException($"metric job '{spec.JobId}' failed after {outcome.Attempts} attempt(s): {outcome.Error}");

@@ -30,6 +30,12 @@ public sealed record RunRequest
     /// <summary>SSFT epochs per phase (null = the default).</summary>
     public int? SsftEpochs { get; init; }
 
+    /// <summary>SSFT network: <c>seed</c> (the seed's 225k-parameter CNN) or <c>lenet</c> (LeNet-5, several times cheaper on a CPU).</summary>
+    public string SsftArchitecture { get; init; } = "seed";
+
+    /// <summary>SSFT: evaluations of the first split per epoch of the forgetting phase (the seed: 5).</summary>
+    public int SsftEvalsPerEpoch { get; init; } = 5;
+
     /// <summary>Corruption injected before the probes run (the targets the scores are checked against).</summary>
     public CorruptionRequest Corruption { get; init; } = new();
 

@@ -26,6 +26,8 @@ public static class RunRequestValidator
         }
         if (request.Epochs is < 1 or > MaxEpochs) errors.Add($"epochs {request.Epochs} is outside [1, {MaxEpochs}].");
         if (request.SsftEpochs is < 1 or > MaxEpochs) errors.Add($"ssftEpochs {request.SsftEpochs} is outside [1, {MaxEpochs}].");
+        if (request.SsftArchitecture is not ("seed" or "lenet")) errors.Add($"ssftArchitecture '{Printable(request.SsftArchitecture ?? "")}' is not seed or lenet.");
+        if (request.SsftEvalsPerEpoch is < 2 or > 50) errors.Add($"ssftEvalsPerEpoch {request.SsftEvalsPerEpoch} is outside [2, 50].");
         if (request.ShardSize is < 100 or > 1_000_000) errors.Add($"shardSize {request.ShardSize} is outside [100, 1000000].");
         if (request.MetricJobThreshold < 0) errors.Add("metricJobThreshold is negative.");
         var c = request.Corruption;

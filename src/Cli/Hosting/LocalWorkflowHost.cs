@@ -61,7 +61,7 @@ internal sealed class LocalWorkflowHost : IAsyncDisposable, IJobCompletionSink
         });
         // ReSharper disable once AccessToModifiedClosure: the sink is this host, created right after the service provider.
         IJobCompletionSink Sink() => new DeferredSink(() => self);
-        builder.Services.AddSingleton<IJobLauncher>(_ => launcher switch
+        builder.Services.AddSingleton<IJobLauncher>(sp => launcher switch
         {
             LocalLauncher.Process => new LocalProcessJobLauncher(new LocalProcessLauncherOptions
             {
@@ -71,7 +71,7 @@ internal sealed class LocalWorkflowHost : IAsyncDisposable, IJobCompletionSink
                 WorkFolder = Path.Join(Path.GetTempPath(), "hardsamples-jobs"),
                 Threads = threads,
             }, Sink()),
-            _ => new InProcessJobLauncher(storage.Runs, board, Sink(), threads),
+            _ => new InProcessJobLauncher(storage.Runs, board, Sink(), threads, sp.GetRequiredService<Workflow.Steps.IMetricStep>()),
         });
         builder.Services.AddInMemoryDurableTask(r => r.AddRunWorkflow(), new InMemoryDurableTaskOptions { Port = FreePort() });
         var host = builder.Build();

@@ -22,12 +22,13 @@ public static class JobPlanner
                 case "ssft":
                     RequireLabels(data, probe);
                     var ssftEpochs = request.SsftEpochs ?? RunDefaults.SsftEpochs;
-                    jobs.Add(Spec(runId, "ssft-ab", ProbeKind.Ssft, request, data, "A", "B", ssftEpochs, BaseSettings(request)));
-                    jobs.Add(Spec(runId, "ssft-ba", ProbeKind.Ssft, request, data, "B", "A", ssftEpochs, BaseSettings(request)));
+                    var ssftSettings = BaseSettings(request) with { Architecture = request.SsftArchitecture, EvalsPerEpoch = request.SsftEvalsPerEpoch };
+                    jobs.Add(Spec(runId, "ssft-ab", ProbeKind.Ssft, request, data, "A", "B", ssftEpochs, ssftSettings));
+                    jobs.Add(Spec(runId, "ssft-ba", ProbeKind.Ssft, request, data, "B", "A", ssftEpochs, ssftSettings));
                     break;
                 case "ae-ssft":
                     var aeSsftEpochs = request.SsftEpochs ?? RunDefaults.SsftEpochs;
-                    var aeSettings = AutoencoderSettings(request) with { Threshold = 0.15 };
+                    var aeSettings = AutoencoderSettings(request) with { Threshold = 0.15, EvalsPerEpoch = request.SsftEvalsPerEpoch };
                     jobs.Add(Spec(runId, "ae-ssft-ab", ProbeKind.AeSsft, request, data, "A", "B", aeSsftEpochs, aeSettings));
                     jobs.Add(Spec(runId, "ae-ssft-ba", ProbeKind.AeSsft, request, data, "B", "A", aeSsftEpochs, aeSettings));
                     break;
@@ -41,22 +42,57 @@ public static class JobPlanner
         return jobs;
     }
 
-    /// <summary>A GpuRunner <c>metrics</c> job computing one heavy metric shard (used above the size threshold).</summary>
-    public static JobSpec MetricJob(string runId, RunRequest request, PreparedDatasetRef data, MetricShardSpec shard, string outputPrefix)
+    /// <summary>Settings key of a metric job holding the <see cref="MetricShardSpec"/> (JSON).</summary>
+    public const string MetricShardKey = "shard";
+
+    /// <summary>Settings key of a metric job holding the <see cref="RunArtifacts"/> (JSON).</summary>
+    public const string MetricRunKey = "run";
+
+    /// <summary>
+    /// A <c>metrics</c> job computing one heavy metric shard (used above the size threshold). The shard and the run's
+    /// artifacts travel in <see cref="ProbeSettings.Extra"/> (<see cref="MetricShardKey"/>, <see cref="MetricRunKey"/>,
+    /// plus <c>family</c> and <c>key</c>); the job writes the same part files as <c>ComputeMetricShardActivity</c> under
+    /// <paramref name="outputPrefix"/>, then its <c>result.json</c>.
+    /// </summary>
+    public static JobSpec MetricJob(RunRequest request, RunArtifacts run, MetricShardSpec shard, string outputPrefix)
     {
-        var extra = new Dictionary<string, string>(shard.Parameters) { ["family"] = shard.Family, ["key"] = shard.Key };
+        var extra = new Dictionary<string, string>
+        {
+            ["family"] = shard.Family,
+            ["key"] = shard.Key,
+            [MetricShardKey] = System.Text.Json.JsonSerializer.Serialize(shard, ArtifactJson.Options),
+            [MetricRunKey] = System.Text.Json.JsonSerializer.Serialize(run, ArtifactJson.Options),
+        };
         return new JobSpec
         {
-            RunId = runId,
+            RunId = run.RunId,
             JobId = "metrics-" + Slug(shard.Id),
             Probe = ProbeKind.Metrics,
-            DatasetPrefix = data.Prefix,
+            DatasetPrefix = run.Dataset.Prefix,
             OutputPrefix = outputPrefix,
             Epochs = 0,
             Seed = request.Seed,
             Device = request.Device,
             Settings = new ProbeSettings { Extra = extra },
         };
+    }
+
+    /// <summary>The shard and run a <c>metrics</c> job carries (see <see cref="MetricJob"/>).</summary>
+    /// <exception cref="InvalidDataException">The spec is not a metric job or its settings are incomplete.</exception>
+    public static (MetricShardSpec Shard, RunArtifacts Run) ReadMetricJob(JobSpec spec)
+    {
+        if (spec.Probe != ProbeKind.Metrics) throw new InvalidDataException($"Job '{spec.JobId}' is a {spec.Probe} job, not a metrics job.");
+        if (!spec.Settings.Extra.TryGetValue(MetricShardKey, out var shard) || !spec.Settings.Extra.TryGetValue(MetricRunKey, out var run))
+            throw new InvalidDataException($"Metrics job '{spec.JobId}' lacks the '{MetricShardKey}' or '{MetricRunKey}' setting.");
+        try
+        {
+            return (System.Text.Json.JsonSerializer.Deserialize<MetricShardSpec>(shard, ArtifactJson.Options)!,
+                System.Text.Json.JsonSerializer.Deserialize<RunArtifacts>(run, ArtifactJson.Options)!);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"Metrics job '{spec.JobId}' has unreadable settings: {e.Message}", e);
+        }
     }
 
     private static JobSpec Spec(string runId, string jobId, ProbeKind kind, RunRequest request, PreparedDatasetRef data,
