@@ -114,7 +114,7 @@ public sealed class RunOrchestrator : TaskOrchestrator<RunRequest, RunSummary>
 
             Stage = RunStages.Done;
             _progress = 1;
-            var best = string.Join(", ", correlations.Best.Select(b => $"{b.Target}: {b.Metric} AUC {b.AucOriented:0.000}"));
+            var best = string.Join(", ", correlations.Best.Select(b => b.AucOriented is { } auc ? $"{b.Target}: {b.Metric} AUC {auc:0.000}" : $"{b.Target}: {b.Metric} |SRCC| {b.AbsSrcc:0.000}"));
             context.SetCustomStatus(new RunProgress(RunStages.Done, RunStages.IndexOf(RunStages.Done), 1, 1, 1, best, _jobStates));
             await CallAsync<bool>(nameof(UpdateRunStatusActivity), new RunStatusUpdate(
                 _runId, RunStatus.Succeeded, RunStages.Done, 1, context.CurrentUtcDateTime, Message: best, Results: _results, Jobs: outcomes));

@@ -126,9 +126,9 @@ public sealed record CorrelateInput(RunArtifacts Run, MergedMetricsRef Metrics);
 /// <summary>The best metric for one target.</summary>
 /// <param name="Target">Target name (<c>mixture</c>, <c>flip</c>, <c>duplicate</c>, SSFT times…).</param>
 /// <param name="Metric">Metric column with the largest oriented AUC (or |SRCC| for continuous targets).</param>
-/// <param name="AucOriented">Oriented AUC (NaN for continuous targets).</param>
+/// <param name="AucOriented">Oriented AUC (null for continuous targets).</param>
 /// <param name="AbsSrcc">|Spearman ρ|.</param>
-public sealed record TargetBest(string Target, string Metric, double AucOriented, double AbsSrcc);
+public sealed record TargetBest(string Target, string Metric, double? AucOriented, double AbsSrcc);
 
 /// <summary>The correlation table and its headline.</summary>
 /// <param name="CsvName"><c>{runId}/results/correlations.csv</c>.</param>

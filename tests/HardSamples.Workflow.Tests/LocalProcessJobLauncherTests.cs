@@ -26,7 +26,7 @@ public sealed class LocalProcessJobLauncherTests : IDisposable
               *-slow-*) trap 'exit 130' TERM; sleep 30 & wait ;;
             esac
             """.Replace("\r", ""));
-        File.SetUnixFileMode(_runner, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_runner, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     public void Dispose() => _dir.Dispose();

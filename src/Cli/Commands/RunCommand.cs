@@ -121,7 +121,8 @@ internal static class RunCommand
         foreach (var job in summary.Jobs)
             Console.WriteLine($"  job {job.JobId,-12} {(job.Reused ? "reused" : $"{job.Attempts} attempt(s)")}");
         foreach (var best in summary.Best)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  best for {best.Target,-16} {best.Metric,-28} AUC {best.AucOriented:0.000}  |SRCC| {best.AbsSrcc:0.000}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  best for {best.Target,-16} {best.Metric,-28} {(best.AucOriented is { } auc ? $"AUC {auc:0.000}" : "         ")}  |SRCC| {best.AbsSrcc:0.000}"));
         Console.WriteLine("Results:");
         foreach (var (role, name) in summary.Results.OrderBy(r => r.Key, StringComparer.Ordinal))
             Console.WriteLine($"  {role,-16} {cli.Locate(name)}");

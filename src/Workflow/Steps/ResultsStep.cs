@@ -111,7 +111,7 @@ public sealed class ResultsStep(IArtifactStore store, ITableStore tables, string
         var best = binary
             ? rows.Where(r => r.AucOriented is { } a && double.IsFinite(a)).MaxBy(r => r.AucOriented!.Value)
             : rows.Where(r => double.IsFinite(r.AbsSrcc)).MaxBy(r => r.AbsSrcc);
-        return best is null ? null : new TargetBest(target, best.Metric, best.AucOriented ?? double.NaN, best.AbsSrcc);
+        return best is null ? null : new TargetBest(target, best.Metric, best.AucOriented, best.AbsSrcc);
     }
 
     private async Task<MetricTable> ReadMetricsAsync(MergedMetricsRef metrics, CancellationToken ct)
