@@ -17,7 +17,8 @@ namespace HardSamples.Workflow.Steps;
 /// <c>silhouette</c> per snapshot epoch, <c>extended</c> at the last epoch (all but the series are heavy);</item>
 /// <item><c>ssim</c>: aggregates of the per-sample SSIM series the autoencoder recorded;</item>
 /// <item><c>neardup</c>: near-duplicate pairs of the last-epoch embeddings (heavy) → <c>results/near_duplicates.csv</c>;</item>
-/// <item><c>ssft</c> / <c>aessft</c>: learning and forgetting times of each direction's first split.</item>
+/// <item><c>ssft</c> / <c>aessft</c>: learning and forgetting times of each direction's first split, the learning
+/// phase's training dynamics (confidence, variability, correctness) and the held-out true-class probability.</item>
 /// </list>
 /// Each shard writes <c>part.json</c> (columns, rows) and <c>values.npy</c> (float64 [columns, rows]) under its prefix;
 /// the merge assembles <c>results/metrics.csv</c> and <c>results/metrics.parquet</c> (one row per sample, <c>idx</c> first).
@@ -238,9 +239,29 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
             for (var i = 0; i < n; i++) full[index[i]] = Convert.ToDouble(local[i], CultureInfo.InvariantCulture);
             return full;
         }
+        // Training dynamics of the learning phase (by sample) and the held-out view of the forgetting phase: the mean
+        // true-class probability of the first split while the network trains on the second one.
+        var learnCorrect = await ReadNpyAsync<byte>(job.OutputPrefix + "learn_correct.npy", ct);
+        var bySampleScore = BySample(order.Data, score.Data, n);
+        var bySampleCorrect = BySample(order.Data, learnCorrect.Data, n);
+        var dynamics = TrainingDynamics.Compute<float, byte>(bySampleScore, bySampleCorrect, n);
+        var logs = forget.Data.Length / n;
+        var heldOut = new double[n];
+        for (var t = 0; t < logs; t++)
+            for (var i = 0; i < n; i++) heldOut[i] += forget.Data[t * n + i] / (double)logs;
         return new Part(
-            [$"{prefix}_learn_epoch", $"{prefix}_learn_step", $"{prefix}_forget_epoch", $"{prefix}_forget_step"], 0,
-            [Spread(learning.Epoch), Spread(learning.StepWithSentinel), Spread(forgetting.Epoch), Spread(forgetting.StepWithSentinel)], null);
+            [$"{prefix}_learn_epoch", $"{prefix}_learn_step", $"{prefix}_forget_epoch", $"{prefix}_forget_step",
+             $"{prefix}_confidence", $"{prefix}_variability", $"{prefix}_correctness", $"{prefix}_heldout_prob"], 0,
+            [Spread(learning.Epoch), Spread(learning.StepWithSentinel), Spread(forgetting.Epoch), Spread(forgetting.StepWithSentinel),
+             Spread(dynamics.Confidence), Spread(dynamics.Variability), Spread(dynamics.Correctness), Spread(heldOut)], null);
+    }
+
+    /// <summary>Reorders <c>[E, n]</c> values from presentation order to sample order.</summary>
+    private static T[] BySample<T>(int[] order, T[] values, int n) where T : unmanaged
+    {
+        var result = new T[values.Length];
+        for (var k = 0; k < values.Length; k++) result[k / n * n + order[k]] = values[k];
+        return result;
     }
 
     private async Task<int> SplitCountAsync(string dataPrefix, string split, CancellationToken ct)

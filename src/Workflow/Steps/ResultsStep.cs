@@ -45,7 +45,7 @@ public sealed class ResultsStep(IArtifactStore store, ITableStore tables, string
             var rows = Enumerable.Range(0, table.RowCount).Where(i => !double.IsNaN(values[i])).ToArray();
             if (rows.Length < 3 || rows.Select(i => values[i]).Distinct().Count() < 2) continue; // a constant time says nothing
             var subset = new MetricTable(rows.Select(i => table.SampleIndex[i]).ToArray());
-            foreach (var column in table.Columns.Where(c => c.Name != name && !c.Name.StartsWith("ssft_", StringComparison.Ordinal)))
+            foreach (var column in table.Columns.Where(c => !c.Name.StartsWith("ssft_", StringComparison.Ordinal)))
                 subset.Add(column.Name, rows.Select(i => column.Values[i]).ToArray());
             byTarget.Add((name, MetricSuite.Correlations(subset, rows.Select(i => values[i]).ToArray())));
         }
