@@ -77,6 +77,6 @@ public sealed class WorkflowCommandsTests
         var (missing, _, missingErr) = RunCli(new Dictionary<string, string?>(), "run", "--out", runs, "--dataset", Path.Combine(dir.Path, "nope"), "--plain");
         Assert.Equal(2, missing);
         Assert.Contains("does not exist", missingErr);
-        Assert.Empty(Directory.GetDirectories(runs).Where(d => !Path.GetFileName(d).StartsWith('.')));
+        Assert.DoesNotContain(Directory.GetDirectories(runs), d => !Path.GetFileName(d).StartsWith('.'));
     }
 }
