@@ -41,7 +41,6 @@ internal static class RunCommand
         };
         command.SetAction(async (parseResult, ct) =>
         {
-            var errors = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
             try
             {
                 var kind = parseResult.GetValue(launcher) switch
@@ -80,7 +79,7 @@ internal static class RunCommand
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or RunConflictException or RunNotFoundException or UnauthorizedAccessException)
             {
-                errors.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+                Console.Error.WriteLine($"hardsamples run: {e.Message}");
                 return 2;
             }
         });
