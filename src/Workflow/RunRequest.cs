@@ -123,6 +123,6 @@ public static class RunDefaults
     public const int ShardSize = 2500;
 
     /// <summary>Sample count above which heavy metric shards become GPU jobs.</summary>
-    public const int MetricJobThreshold = 60_000;
+    public const int MetricJobThreshold = 100_000;
 }
 
