@@ -11,6 +11,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Benchmarks that print timings and ratios.");
         // Sub-commands register here, one line each.
         command.Subcommands.Add(BenchDatasetCommand.Create());
+        command.Subcommands.Add(BenchMetricsCommand.Create());
         return command;
     }
 }
