@@ -211,7 +211,7 @@ public sealed class RunOrchestrator : TaskOrchestrator<RunRequest, RunSummary>
         /// <summary>Awaits every task, failing on the first failure, and reports progress as they finish.</summary>
         private async Task<List<T>> WhenAllAsync<T>(List<Task<T>> tasks, string stage, string what)
         {
-            var pending = new HashSet<Task<T>>(tasks);
+            var pending = new List<Task<T>>(tasks); // a list keeps the order deterministic across replays
             var done = 0;
             SetStageProgress(stage, done, tasks.Count, $"0/{tasks.Count} {what}");
             while (pending.Count > 0)
