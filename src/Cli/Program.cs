@@ -19,6 +19,7 @@ public static class Program
         root.Subcommands.Add(EnvCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(MetricsCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }

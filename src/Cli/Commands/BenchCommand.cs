@@ -12,6 +12,7 @@ internal static class BenchCommand
         // Sub-commands register here, one line each.
         command.Subcommands.Add(BenchDatasetCommand.Create());
         command.Subcommands.Add(BenchMetricsCommand.Create());
+        command.Subcommands.Add(BenchAeCommand.Create());
         return command;
     }
 }

@@ -23,6 +23,8 @@ public sealed class TorchDistanceKernel : IDistanceKernel
     /// <exception cref="InvalidOperationException">The TorchSharp native library cannot be loaded, or CUDA was requested but is unavailable.</exception>
     public TorchDistanceKernel(string? device = null)
     {
+        // Native set-up shared by every torch entry point (oneDNN ISA, OpenMP wait policy) before the first torch call.
+        Torch.TorchRuntime.EnsureInitialized();
         try
         {
             var hasCuda = torch.cuda.is_available();

@@ -51,6 +51,12 @@ public sealed record JobResult
     /// <summary>Named wall times in seconds (e.g. <c>train</c>, <c>record</c>, <c>total</c>).</summary>
     public IReadOnlyDictionary<string, double> Timings { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>
+    /// SHA-256 identity of the spec (minus its callback) and of the input files the result was computed from; a runner
+    /// returns a stored Succeeded result only when this still matches.
+    /// </summary>
+    public string? Fingerprint { get; init; }
+
     /// <summary>Device actually used (<c>cpu</c>, <c>cuda</c>).</summary>
     public string? Device { get; init; }
 

@@ -117,3 +117,17 @@ public sealed record ProbeSettings
     /// <summary>Free-form extra settings for a probe (string values).</summary>
     public IReadOnlyDictionary<string, string> Extra { get; init; } = new Dictionary<string, string>();
 }
+
+/// <summary>The seed's hyper-parameters per probe (what a job should use unless it has reasons not to).</summary>
+public static class ProbeDefaults
+{
+    /// <summary>Settings for <paramref name="probe"/>: AE batch 512; SSFT batch 128 with 5 evaluations per epoch and
+    /// probability threshold 0.5; AE-SSFT threshold 0.15 on SSIM; contrastive batch 256.</summary>
+    public static ProbeSettings For(ProbeKind probe) => probe switch
+    {
+        ProbeKind.Ssft => new ProbeSettings { BatchSize = 128, EvalsPerEpoch = 5, Threshold = 0.5 },
+        ProbeKind.AeSsft => new ProbeSettings { BatchSize = 128, EvalsPerEpoch = 5, Threshold = 0.15 },
+        ProbeKind.Contrastive => new ProbeSettings { BatchSize = 256, SsimEvery = 0 },
+        _ => new ProbeSettings(),
+    };
+}
