@@ -23,7 +23,7 @@ public sealed class LocalProcessJobLauncherTests : IDisposable
             case "$(basename "$spec")" in
               *-ok-*) exit 0 ;;
               *-bad-*) echo "boom: bad data" >&2; exit 3 ;;
-              *-slow-*) trap 'exit 130' TERM; sleep 30 & wait ;;
+              *-slow-*) sleep 30 & trap 'kill $! 2>/dev/null; exit 130' TERM; wait ;;
             esac
             """.Replace("\r", ""));
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_runner, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
