@@ -21,6 +21,10 @@ public static class Program
         root.Subcommands.Add(MetricsCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(RankCommand.Create());
+        root.Subcommands.Add(PruneCommand.Create());
+        root.Subcommands.Add(EvaluatePruningCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         return root;
     }
 }
