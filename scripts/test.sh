@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-scripts/install-tools.sh chromium
+scripts/install-tools.sh chromium fonts-dejavu-core
 
 dotnet build HardSamples.sln -c Release -nologo -clp:ErrorsOnly
 
