@@ -14,14 +14,6 @@ public class SeedEvaluationTests
     }
 
     [Fact]
-    public void Otsu_cuts_between_two_clusters_and_is_undefined_for_constant_values()
-    {
-        Assert.Equal(3, SeedEvaluation.Otsu([1, 2, 3, 100, 101, 102, 2]));
-        Assert.True(double.IsNaN(SeedEvaluation.Otsu([5, 5, 5])));
-        Assert.True(double.IsNaN(SeedEvaluation.Otsu([])));
-    }
-
-    [Fact]
     public void Merging_ssft_directions_rejects_a_sample_in_both_first_splits()
     {
         var d = new SsftDirection([0, 1], [0, 1], [0.9f, 0.9f], [0.9f, 0.9f], 1, 1);

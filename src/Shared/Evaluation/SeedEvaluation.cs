@@ -1,4 +1,5 @@
 using HardSamples.Shared.Metrics;
+using HardSamples.Shared.Ranking;
 
 namespace HardSamples.Shared.Evaluation;
 
@@ -113,33 +114,36 @@ public static class SeedEvaluation
     }
 
     /// <summary>
-    /// SSFT categories (Maini et al. 2022) with Otsu thresholds, the rule of the ranking's <c>SsftCategorizer</c>:
-    /// learnt later than the Otsu cut of the learnt samples' learning steps (or never) = late; forgotten at or before
-    /// the Otsu cut of the forgotten samples' forgetting steps = early; late + early = "mislabeled".
+    /// SSFT categories (Maini et al. 2022) from the ranking's <see cref="SsftCategorizer"/> (Otsu thresholds, the same
+    /// rule <c>hardsamples rank</c> uses) against the injected flips: "mislabeled" = learnt late and forgotten early.
     /// </summary>
     public static SsftCategoryRow Categories(string run, double flipRate, SsftSampleTimes times, ReadOnlySpan<int> injected)
     {
         var (learn, forget, flipped) = Covered(times, injected);
         var kinds = CoveredKinds(times, injected);
-        var tLearn = Otsu(learn.Where(double.IsFinite).ToArray());
-        var tForget = Otsu(forget.Where(double.IsFinite).ToArray());
+        var result = SsftCategorizer.Categorize(learn, forget);
         int flagged = 0, caught = 0, ambiguous = 0, atypical = 0, mixtures = 0;
         for (var i = 0; i < learn.Length; i++)
         {
-            var late = !(learn[i] <= tLearn);
-            var early = forget[i] <= tForget;
-            if (late && early)
+            switch (result.Categories[i])
             {
-                flagged++;
-                if (flipped[i]) caught++;
-                if (kinds[i] == 1) mixtures++;
+                case SsftCategory.Mislabeled:
+                    flagged++;
+                    if (flipped[i]) caught++;
+                    if (kinds[i] == 1) mixtures++;
+                    break;
+                case SsftCategory.Ambiguous:
+                    ambiguous++;
+                    break;
+                case SsftCategory.Atypical:
+                    atypical++;
+                    break;
             }
-            else if (early) ambiguous++;
-            else if (late) atypical++;
         }
         var flips = flipped.Count(x => x);
         return new SsftCategoryRow(run, flipRate, flips, learn.Length, flagged, caught,
-            flagged == 0 ? 0 : (double)caught / flagged, flips == 0 ? 0 : (double)caught / flips, tLearn, tForget, ambiguous, atypical, mixtures);
+            flagged == 0 ? 0 : (double)caught / flagged, flips == 0 ? 0 : (double)caught / flips,
+            result.Thresholds.LearnLate, result.Thresholds.ForgetEarly, ambiguous, atypical, mixtures);
     }
 
     /// <summary>SRCC of every AE metric with the SSFT learning and forgetting steps (samples with SSFT times only).</summary>
@@ -163,37 +167,6 @@ public static class SeedEvaluation
             result.Add(new AeSsftRow(run, column.Name, "forgetting", rows.Count, RankStatistics.Spearman(x, forget)));
         }
         return result;
-    }
-
-    /// <summary>
-    /// Otsu's two-class cut of 1-D values: the threshold t (a value of the data) maximising the between-class variance
-    /// of {v ≤ t} and {v &gt; t}; NaN for fewer than two distinct values.
-    /// </summary>
-    public static double Otsu(ReadOnlySpan<double> values)
-    {
-        var sorted = values.ToArray();
-        Array.Sort(sorted);
-        var n = sorted.Length;
-        if (n < 2 || sorted[0] == sorted[^1]) return double.NaN;
-        var total = 0.0;
-        foreach (var v in sorted) total += v;
-        double best = double.NegativeInfinity, cut = double.NaN, left = 0;
-        for (var i = 0; i < n - 1; i++)
-        {
-            left += sorted[i];
-            if (sorted[i] == sorted[i + 1]) continue;
-            var w0 = i + 1.0;
-            var w1 = n - w0;
-            var m0 = left / w0;
-            var m1 = (total - left) / w1;
-            var between = w0 * w1 * (m0 - m1) * (m0 - m1);
-            if (between > best)
-            {
-                best = between;
-                cut = sorted[i];
-            }
-        }
-        return cut;
     }
 
     private static int[] SelectInjected(MetricTable table, ReadOnlySpan<int> injected)

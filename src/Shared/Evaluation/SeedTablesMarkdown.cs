@@ -154,8 +154,8 @@ public static class SeedTablesMarkdown
             $"(precision {F((double)SeedReference.SeedCaught / SeedReference.SeedFlagged, 3)}, recall {F((double)SeedReference.SeedCaught / SeedReference.SeedFlips, 3)}) at 0.1 % flips.");
         md.AppendLine("Times: learning step (first time learnt for good while training on its own half; never = ∞) and forgetting step (first log");
         md.AppendLine("with probability < 0.5 for good while training on the other half; never = ∞), both directions A→B and B→A merged.");
-        md.AppendLine("\"Mislabeled\" = learnt late and forgotten early, each cut by Otsu's two-class split of the finite times (the rule of the");
-        md.AppendLine("ranking's SSFT categorizer); no threshold was tuned on the injected labels.");
+        md.AppendLine("\"Mislabeled\" = learnt late and forgotten early, each cut by Otsu's two-class split of the finite times (`SsftCategorizer`,");
+        md.AppendLine("the rule `hardsamples rank` uses); no threshold was tuned on the injected labels.");
         md.AppendLine();
         md.AppendLine("| run | flip rate | flips / samples | score | detection AUC |");
         md.AppendLine("|---|---:|---:|---|---:|");
