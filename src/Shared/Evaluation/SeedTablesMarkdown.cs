@@ -71,6 +71,14 @@ public static class SeedTablesMarkdown
                 " window starts after the last epoch (e.g. `loss__mean_from_50` when E ≤ 50) are absent, and LID/silhouette have fewer snapshots than the seed's 59/60 (intervals in the `metrics` rows).");
             md.AppendLine();
         }
+        var ssft = t.Runs.Where(r => r.Probe == "ssft").ToList();
+        if (ssft.Count > 0)
+        {
+            var configs = ssft.GroupBy(r => (r.Arch, r.EpochsRun)).Select(g => $"`{g.Key.Arch}` for {g.Key.EpochsRun} epochs ({g.Count()} jobs)");
+            md.AppendLine($"SSFT ran {string.Join(", ", configs)}, trained until every sample was learnt or the epoch cap; " +
+                "the seed's SSFT network was its ~225k-parameter CNN (`--arch seed` here), which was too slow on this machine for three flip rates × two directions.");
+            md.AppendLine();
+        }
     }
 
     private static void Acceptance(StringBuilder md, SeedTables t)
