@@ -27,6 +27,10 @@ public sealed record RunRequest
     /// <summary>Autoencoder (and contrastive) epochs.</summary>
     public int Epochs { get; init; } = RunDefaults.AutoencoderEpochs;
 
+    /// <summary>Autoencoder mini-batch size (null = the seed's 512). Smaller batches take more optimiser steps per epoch,
+    /// which matters when epochs are cut far below the seed's 600.</summary>
+    public int? AutoencoderBatchSize { get; init; }
+
     /// <summary>SSFT epochs per phase (null = the default).</summary>
     public int? SsftEpochs { get; init; }
 

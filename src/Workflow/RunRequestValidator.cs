@@ -25,6 +25,7 @@ public static class RunRequestValidator
                 errors.Add($"probe '{Printable(p ?? "")}' is unknown; choose from {string.Join(", ", JobPlanner.KnownProbes)}.");
         }
         if (request.Epochs is < 1 or > MaxEpochs) errors.Add($"epochs {request.Epochs} is outside [1, {MaxEpochs}].");
+        if (request.AutoencoderBatchSize is < 1 or > 65_536) errors.Add($"autoencoderBatchSize {request.AutoencoderBatchSize} is outside [1, 65536].");
         if (request.SsftEpochs is < 1 or > MaxEpochs) errors.Add($"ssftEpochs {request.SsftEpochs} is outside [1, {MaxEpochs}].");
         if (request.SsftArchitecture is not ("seed" or "lenet")) errors.Add($"ssftArchitecture '{Printable(request.SsftArchitecture ?? "")}' is not seed or lenet.");
         if (request.SsftEvalsPerEpoch is < 2 or > 50) errors.Add($"ssftEvalsPerEpoch {request.SsftEvalsPerEpoch} is outside [2, 50].");

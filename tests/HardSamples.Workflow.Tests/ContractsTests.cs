@@ -63,7 +63,11 @@ public sealed class ContractsTests
         Assert.Equal(("B", "A"), (jobs[2].Split, jobs[2].SecondSplit));
         Assert.Equal("lenet", jobs[1].Settings.Architecture);
         Assert.Equal(7, jobs[0].Epochs);
+        Assert.Equal(512, jobs[0].Settings.BatchSize);
         Assert.Equal("r1/probes/ssft-ba/", jobs[2].OutputPrefix);
+        var smallBatch = JobPlanner.PlanProbes("r1", new RunRequest { Probes = ["ae"], AutoencoderBatchSize = 128 }, data);
+        Assert.Equal(128, smallBatch[0].Settings.BatchSize);
+        Assert.Contains("autoencoderBatchSize 0", string.Join("\n", RunRequestValidator.Validate(new RunRequest { AutoencoderBatchSize = 0 })));
         var unlabeled = data with { HasLabels = false };
         Assert.Contains("needs labels", Assert.Throws<ArgumentException>(() => JobPlanner.PlanProbes("r1", new RunRequest { Probes = ["ssft"] }, unlabeled)).Message);
     }

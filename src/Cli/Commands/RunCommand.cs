@@ -23,6 +23,7 @@ internal static class RunCommand
     {
         var dataset = new Option<string>("--dataset") { Description = "mnist-sample, fashion-mnist, a dataset file/folder, or datasets/NAME in the storage's datasets container", DefaultValueFactory = _ => "mnist-sample" };
         var epochs = new Option<int>("--epochs") { Description = "autoencoder epochs", DefaultValueFactory = _ => RunDefaults.AutoencoderEpochs };
+        var aeBatch = new Option<int?>("--ae-batch") { Description = "autoencoder mini-batch size (default: the seed's 512)" };
         var ssftEpochs = new Option<int>("--ssft-epochs") { Description = "SSFT epochs per phase", DefaultValueFactory = _ => RunDefaults.SsftEpochs };
         var ssftArch = new Option<string>("--ssft-arch") { Description = "SSFT network: lenet (fast on a CPU) or seed (the seed's 225k-parameter CNN)", DefaultValueFactory = _ => "lenet" };
         var probes = new Option<string>("--probes") { Description = "comma-separated probes: ae, ssft, ae-ssft, contrastive", DefaultValueFactory = _ => "ae,ssft" };
@@ -37,7 +38,7 @@ internal static class RunCommand
         var plain = new Option<bool>("--plain") { Description = "print progress as lines instead of bars" };
         var command = new Command("run", "Run the whole pipeline (prepare, probes, metrics, correlations, ranking, report) on this machine.")
         {
-            dataset, epochs, ssftEpochs, ssftArch, probes, output, storage, resume, runId, maxSamples, seed, launcher, threads, plain,
+            dataset, epochs, aeBatch, ssftEpochs, ssftArch, probes, output, storage, resume, runId, maxSamples, seed, launcher, threads, plain,
         };
         command.SetAction(async (parseResult, ct) =>
         {
@@ -62,6 +63,7 @@ internal static class RunCommand
                         Dataset = ds,
                         Epochs = parseResult.GetValue(epochs),
                         SsftEpochs = parseResult.GetValue(ssftEpochs),
+                        AutoencoderBatchSize = parseResult.GetValue(aeBatch),
                         SsftArchitecture = parseResult.GetValue(ssftArch)!,
                         Probes = parseResult.GetValue(probes)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                         MaxSamples = parseResult.GetValue(maxSamples),

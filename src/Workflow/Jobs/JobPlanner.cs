@@ -115,7 +115,11 @@ public static class JobPlanner
 
     private static ProbeSettings AutoencoderSettings(RunRequest request)
         // Per-sample SSIM costs a decoder pass over every sample; about ten snapshots are enough for its aggregates.
-        => BaseSettings(request) with { SsimEvery = Math.Max(1, request.Epochs / 10) };
+        => BaseSettings(request) with
+        {
+            SsimEvery = Math.Max(1, request.Epochs / 10),
+            BatchSize = request.AutoencoderBatchSize ?? new ProbeSettings().BatchSize,
+        };
 
     private static void RequireLabels(PreparedDatasetRef data, string probe)
     {
