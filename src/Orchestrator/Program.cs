@@ -1,8 +1,8 @@
-using HardSamples.Orchestrator.Jobs;
+using HardSamples.Orchestrator;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-builder.Services.TryAddContainerAppsJobLauncher(builder.Configuration);
+builder.Services.AddHardSamplesWorkflow(builder.Configuration);
 builder.Build().Run();

@@ -1,0 +1,136 @@
+using HardSamples.Shared.Contracts;
+
+namespace HardSamples.Workflow.Jobs;
+
+/// <summary>Builds the job specs of a run from its request (pure and deterministic: the orchestrator calls it).</summary>
+public static class JobPlanner
+{
+    /// <summary>Probe names accepted in <see cref="RunRequest.Probes"/>.</summary>
+    public static readonly IReadOnlyList<string> KnownProbes = ["ae", "ssft", "ae-ssft", "contrastive"];
+
+    /// <summary>The probe jobs: AE on the full set, SSFT A→B and B→A, optional AE-SSFT (both directions) and contrastive.</summary>
+    public static IReadOnlyList<JobSpec> PlanProbes(string runId, RunRequest request, PreparedDatasetRef data)
+    {
+        var jobs = new List<JobSpec>();
+        foreach (var probe in request.Probes.Distinct())
+        {
+            switch (probe)
+            {
+                case "ae":
+                    jobs.Add(Spec(runId, "ae", ProbeKind.Autoencoder, request, data, "all", null, request.Epochs, AutoencoderSettings(request)));
+                    break;
+                case "ssft":
+                    RequireLabels(data, probe);
+                    var ssftEpochs = request.SsftEpochs ?? RunDefaults.SsftEpochs;
+                    var ssftSettings = BaseSettings(request) with { Architecture = request.SsftArchitecture, EvalsPerEpoch = request.SsftEvalsPerEpoch };
+                    jobs.Add(Spec(runId, "ssft-ab", ProbeKind.Ssft, request, data, "A", "B", ssftEpochs, ssftSettings));
+                    jobs.Add(Spec(runId, "ssft-ba", ProbeKind.Ssft, request, data, "B", "A", ssftEpochs, ssftSettings));
+                    break;
+                case "ae-ssft":
+                    var aeSsftEpochs = request.SsftEpochs ?? RunDefaults.SsftEpochs;
+                    var aeSettings = AutoencoderSettings(request) with { Threshold = 0.15, EvalsPerEpoch = request.SsftEvalsPerEpoch };
+                    jobs.Add(Spec(runId, "ae-ssft-ab", ProbeKind.AeSsft, request, data, "A", "B", aeSsftEpochs, aeSettings));
+                    jobs.Add(Spec(runId, "ae-ssft-ba", ProbeKind.AeSsft, request, data, "B", "A", aeSsftEpochs, aeSettings));
+                    break;
+                case "contrastive":
+                    jobs.Add(Spec(runId, "contrastive", ProbeKind.Contrastive, request, data, "all", null, request.Epochs, BaseSettings(request)));
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown probe '{probe}'; known probes: {string.Join(", ", KnownProbes)}.");
+            }
+        }
+        return jobs;
+    }
+
+    /// <summary>Settings key of a metric job holding the <see cref="MetricShardSpec"/> (JSON).</summary>
+    public const string MetricShardKey = "shard";
+
+    /// <summary>Settings key of a metric job holding the <see cref="RunArtifacts"/> (JSON).</summary>
+    public const string MetricRunKey = "run";
+
+    /// <summary>
+    /// A <c>metrics</c> job computing one heavy metric shard (used above the size threshold). The shard and the run's
+    /// artifacts travel in <see cref="ProbeSettings.Extra"/> (<see cref="MetricShardKey"/>, <see cref="MetricRunKey"/>,
+    /// plus <c>family</c> and <c>key</c>); the job writes the same part files as <c>ComputeMetricShardActivity</c> under
+    /// <paramref name="outputPrefix"/>, then its <c>result.json</c>.
+    /// </summary>
+    public static JobSpec MetricJob(RunRequest request, RunArtifacts run, MetricShardSpec shard, string outputPrefix)
+    {
+        var extra = new Dictionary<string, string>
+        {
+            ["family"] = shard.Family,
+            ["key"] = shard.Key,
+            [MetricShardKey] = System.Text.Json.JsonSerializer.Serialize(shard, ArtifactJson.Options),
+            [MetricRunKey] = System.Text.Json.JsonSerializer.Serialize(run, ArtifactJson.Options),
+        };
+        return new JobSpec
+        {
+            RunId = run.RunId,
+            JobId = "metrics-" + Slug(shard.Id),
+            Probe = ProbeKind.Metrics,
+            DatasetPrefix = run.Dataset.Prefix,
+            OutputPrefix = outputPrefix,
+            Epochs = 0,
+            Seed = request.Seed,
+            Device = request.Device,
+            Settings = new ProbeSettings { Extra = extra },
+        };
+    }
+
+    /// <summary>The shard and run a <c>metrics</c> job carries (see <see cref="MetricJob"/>).</summary>
+    /// <exception cref="InvalidDataException">The spec is not a metric job or its settings are incomplete.</exception>
+    public static (MetricShardSpec Shard, RunArtifacts Run) ReadMetricJob(JobSpec spec)
+    {
+        if (spec.Probe != ProbeKind.Metrics) throw new InvalidDataException($"Job '{spec.JobId}' is a {spec.Probe} job, not a metrics job.");
+        if (!spec.Settings.Extra.TryGetValue(MetricShardKey, out var shard) || !spec.Settings.Extra.TryGetValue(MetricRunKey, out var run))
+            throw new InvalidDataException($"Metrics job '{spec.JobId}' lacks the '{MetricShardKey}' or '{MetricRunKey}' setting.");
+        try
+        {
+            return (System.Text.Json.JsonSerializer.Deserialize<MetricShardSpec>(shard, ArtifactJson.Options)!,
+                System.Text.Json.JsonSerializer.Deserialize<RunArtifacts>(run, ArtifactJson.Options)!);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"Metrics job '{spec.JobId}' has unreadable settings: {e.Message}", e);
+        }
+    }
+
+    private static JobSpec Spec(string runId, string jobId, ProbeKind kind, RunRequest request, PreparedDatasetRef data,
+        string split, string? second, int epochs, ProbeSettings settings) => new()
+    {
+        RunId = runId,
+        JobId = jobId,
+        Probe = kind,
+        DatasetPrefix = data.Prefix,
+        Split = split,
+        SecondSplit = second,
+        Epochs = epochs,
+        Seed = request.Seed,
+        Device = request.Device,
+        Settings = settings,
+        OutputPrefix = RunLayout.Probe(runId, jobId),
+    };
+
+    private static ProbeSettings BaseSettings(RunRequest request) => new() { Extra = request.ProbeExtra };
+
+    private static ProbeSettings AutoencoderSettings(RunRequest request)
+        // Per-sample SSIM costs a decoder pass over every sample; about ten snapshots are enough for its aggregates.
+        => BaseSettings(request) with
+        {
+            SsimEvery = Math.Max(1, request.Epochs / 10),
+            BatchSize = request.AutoencoderBatchSize ?? new ProbeSettings().BatchSize,
+        };
+
+    private static void RequireLabels(PreparedDatasetRef data, string probe)
+    {
+        if (!data.HasLabels)
+            throw new ArgumentException($"The '{probe}' probe needs labels, but the prepared dataset '{data.Prefix}' has none.");
+    }
+
+    private static string Slug(string s)
+    {
+        var chars = s.ToLowerInvariant().Select(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' ? c : '-').ToArray();
+        var slug = new string(chars).Trim('-');
+        return slug.Length > 50 ? slug[..50].TrimEnd('-') : slug;
+    }
+}

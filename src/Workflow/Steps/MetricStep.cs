@@ -1,0 +1,331 @@
+using System.Globalization;
+using System.Text;
+using HardSamples.Shared.Arrays;
+using HardSamples.Shared.Contracts;
+using HardSamples.Shared.Metrics;
+using HardSamples.Shared.Metrics.Extended;
+using HardSamples.Shared.Metrics.Kernels;
+using HardSamples.Shared.Storage;
+using HardSamples.Shared.Tables;
+
+namespace HardSamples.Workflow.Steps;
+
+/// <summary>
+/// The real metric step on the metric engine (<see cref="MetricSuite"/>, <see cref="SsftTimes"/>):
+/// <list type="bullet">
+/// <item>autoencoder families from <c>embeddings.npy</c>/<c>losses.npy</c>: <c>series</c> per sample shard, <c>lid</c> and
+/// <c>silhouette</c> per snapshot epoch, <c>extended</c> at the last epoch (all but the series are heavy);</item>
+/// <item><c>ssim</c>: aggregates of the per-sample SSIM series the autoencoder recorded;</item>
+/// <item><c>neardup</c>: near-duplicate pairs of the last-epoch embeddings (heavy) → <c>results/near_duplicates.csv</c>;</item>
+/// <item><c>ssft</c> / <c>aessft</c>: learning and forgetting times of each direction's first split, the learning
+/// phase's training dynamics (confidence, variability, correctness) and the held-out true-class probability.</item>
+/// </list>
+/// Each shard writes <c>part.json</c> (columns, rows) and <c>values.npy</c> (float64 [columns, rows]) under its prefix;
+/// the merge assembles <c>results/metrics.csv</c> and <c>results/metrics.parquet</c> (one row per sample, <c>idx</c> first).
+/// </summary>
+public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism = null) : IMetricStep
+{
+    /// <summary>Autoencoder job id.</summary>
+    public const string AutoencoderJob = "ae";
+
+    /// <inheritdoc />
+    public async Task<MetricPlan> PlanAsync(MetricPlanInput input, CancellationToken cancellationToken)
+    {
+        var run = input.Run;
+        var shards = new List<MetricShardSpec>();
+        if (Job(run, ProbeKind.Autoencoder) is { } ae)
+        {
+            var (epochs, samples) = await AeShapeAsync(ae, cancellationToken);
+            var options = SuiteOptions(epochs);
+            foreach (var unit in MetricSuite.Plan(epochs, samples, options, run.Dataset.Count <= 0 ? int.MaxValue : ShardRows(run)))
+            {
+                var family = unit.Family.ToString().ToLowerInvariant();
+                var key = unit.Family == MetricFamily.Series ? $"rows-{unit.RowStart:0000000}" : $"epoch-{unit.Epoch:0000}";
+                shards.Add(new MetricShardSpec(family, key, unit.Family != MetricFamily.Series, Params(
+                    ("epoch", unit.Epoch), ("rowStart", unit.RowStart), ("rowCount", unit.RowCount), ("epochs", epochs))));
+            }
+            if (await store.ExistsAsync(ae.OutputPrefix + "ssim_gauss11.npy", cancellationToken))
+                shards.Add(new MetricShardSpec("ssim", "all", false, Params(("epochs", epochs))));
+            shards.Add(new MetricShardSpec("neardup", $"epoch-{epochs - 1:0000}", true, Params(("epoch", epochs - 1))));
+        }
+        foreach (var job in run.Jobs.Where(j => j.Probe is ProbeKind.Ssft or ProbeKind.AeSsft))
+            shards.Add(new MetricShardSpec(job.Probe == ProbeKind.Ssft ? "ssft" : "aessft", job.JobId, false, new Dictionary<string, string> { ["job"] = job.JobId }));
+        if (shards.Count == 0)
+            throw new InvalidOperationException("No probe produced outputs the metric step can use (run the 'ae' or 'ssft' probe).");
+        return new MetricPlan(shards);
+    }
+
+    /// <inheritdoc />
+    public async Task<MetricShardResult> ComputeShardAsync(MetricShardInput input, CancellationToken cancellationToken)
+    {
+        var shard = input.Shard;
+        var run = input.Run;
+        Part part;
+        switch (shard.Family)
+        {
+            case "series" or "lid" or "silhouette" or "extended":
+            {
+                var ae = Job(run, ProbeKind.Autoencoder) ?? throw new InvalidOperationException("The autoencoder job is missing.");
+                var (embeddings, losses) = await AeArraysAsync(ae, cancellationToken);
+                var options = SuiteOptions(embeddings.Dim(0));
+                var unit = new MetricWorkUnit(Enum.Parse<MetricFamily>(shard.Family, ignoreCase: true), Int(shard, "epoch"), Int(shard, "rowStart"), Int(shard, "rowCount"));
+                var computed = await Task.Run(() => MetricSuite.ComputeUnit(unit, embeddings, losses, options, Kernel(), cancellationToken), cancellationToken);
+                part = new Part(computed.Columns.Select(c => c.Name).ToList(), unit.Family == MetricFamily.Series ? unit.RowStart : 0,
+                    computed.Columns.Select(c => c.Values).ToList(), null);
+                break;
+            }
+            case "ssim":
+                part = await SsimAsync(Job(run, ProbeKind.Autoencoder)!, Int(shard, "epochs"), cancellationToken);
+                break;
+            case "neardup":
+                part = await NearDuplicatesAsync(Job(run, ProbeKind.Autoencoder)!, Int(shard, "epoch"), cancellationToken);
+                break;
+            case "ssft" or "aessft":
+                part = await SsftAsync(run, run.Jobs.Single(j => j.JobId == shard.Parameters["job"]), shard.Family, cancellationToken);
+                break;
+            default:
+                throw new ArgumentException($"Unknown metric family '{shard.Family}'.");
+        }
+        await WritePartAsync(input.OutputPrefix, part, cancellationToken);
+        return new MetricShardResult(shard.Id, input.OutputPrefix, part.Names.Count);
+    }
+
+    /// <inheritdoc />
+    public async Task<MergedMetricsRef> MergeAsync(MergeMetricsInput input, CancellationToken cancellationToken)
+    {
+        var run = input.Run;
+        var n = run.Dataset.Count;
+        var extra = new List<(string Name, double[] Values)>();
+        var suiteShards = new List<MetricShard>();
+        int? epochs = null;
+        var byId = input.Plan.Shards.ToDictionary(s => s.Id);
+        string? pairs = null;
+        foreach (var result in input.Parts)
+        {
+            var spec = byId[result.ShardId];
+            var part = await ReadPartAsync(result.OutputPrefix, cancellationToken);
+            switch (spec.Family)
+            {
+                case "series" or "lid" or "silhouette" or "extended":
+                    epochs = Int(spec, "epochs");
+                    var unit = new MetricWorkUnit(Enum.Parse<MetricFamily>(spec.Family, ignoreCase: true), Int(spec, "epoch"), Int(spec, "rowStart"), Int(spec, "rowCount"));
+                    suiteShards.Add(new MetricShard(unit, part.Names.Select((name, c) => new MetricColumn(name, part.Values[c])).ToList()));
+                    break;
+                case "neardup":
+                    pairs = part.PairsCsv;
+                    break;
+                default:
+                    for (var c = 0; c < part.Names.Count; c++) Fill(extra, part.Names[c], part.RowStart, part.Values[c], n);
+                    break;
+            }
+        }
+        var table = epochs is { } e ? MetricSuite.Merge(suiteShards, e, n, SuiteOptions(e)) : new MetricTable(n);
+        foreach (var (name, values) in extra)
+        {
+            var missing = Array.FindIndex(values, double.IsNaN);
+            if (missing >= 0)
+                throw new InvalidDataException($"Metric column '{name}' has no value for sample {missing} (no shard covered it).");
+            table.Add(name, values);
+        }
+        var csv = new MemoryStream();
+        MetricTableWriter.WriteCsv(csv, table);
+        var parquet = new MemoryStream();
+        await MetricTableWriter.WriteParquetAsync(parquet, table, cancellationToken);
+        var csvName = RunLayout.Result(run.RunId, "metrics.csv");
+        var parquetName = RunLayout.Result(run.RunId, "metrics.parquet");
+        await store.PutAsync(parquetName, new MemoryStream(parquet.ToArray()), new ArtifactPutOptions(ContentType: "application/vnd.apache.parquet"), cancellationToken);
+        if (pairs is not null)
+            await store.PutAsync(RunLayout.Result(run.RunId, "near_duplicates.csv"), new MemoryStream(Encoding.UTF8.GetBytes(pairs)), new ArtifactPutOptions(ContentType: "text/csv"), cancellationToken);
+        await store.PutAsync(csvName, new MemoryStream(csv.ToArray()), new ArtifactPutOptions(ContentType: "text/csv"), cancellationToken);
+        return new MergedMetricsRef(parquetName, csvName, n, table.Columns.Count);
+    }
+
+    /// <summary>Snapshot and aggregation schedule for <paramref name="epochs"/> epochs: the seed's (every 10, k ∈ {0,10,20}) for long runs, about ten snapshots and k ∈ {0, E/2} for short ones.</summary>
+    public static MetricSuiteOptions SuiteOptions(int epochs) => epochs >= 100
+        ? new MetricSuiteOptions { Extended = true }
+        : new MetricSuiteOptions
+        {
+            Ks = epochs >= 4 ? [0, epochs / 2] : [0],
+            LidEvery = Math.Max(1, epochs / 10),
+            SilhouetteEvery = Math.Max(1, epochs / 10),
+            Extended = true,
+        };
+
+    private IDistanceKernel Kernel() => maxDegreeOfParallelism is { } dop ? new CpuDistanceKernel(dop) : CpuDistanceKernel.Default;
+
+    private static int ShardRows(RunArtifacts run) => Math.Max(1, (int)Math.Ceiling(run.Dataset.Count / (double)Math.Max(1, run.Dataset.Shards.Count)));
+
+    private static JobOutcome? Job(RunArtifacts run, ProbeKind kind) => run.Jobs.FirstOrDefault(j => j.Probe == kind);
+
+    private async Task<(int Epochs, int Samples)> AeShapeAsync(JobOutcome ae, CancellationToken ct)
+    {
+        await using var s = await store.OpenReadAsync(ae.OutputPrefix + "losses.npy", ct);
+        var header = Npy.ReadHeader(s, ae.OutputPrefix + "losses.npy");
+        if (header.Shape.Length != 2) throw new InvalidDataException($"{ae.OutputPrefix}losses.npy must be [E, N]; it is [{string.Join(", ", header.Shape)}].");
+        return ((int)header.Shape[0], (int)header.Shape[1]);
+    }
+
+    private async Task<(NdArray<float> Embeddings, NdArray<float> Losses)> AeArraysAsync(JobOutcome ae, CancellationToken ct)
+        => (await ReadNpyAsync<float>(ae.OutputPrefix + "embeddings.npy", ct), await ReadNpyAsync<float>(ae.OutputPrefix + "losses.npy", ct));
+
+    private async Task<NdArray<T>> ReadNpyAsync<T>(string name, CancellationToken ct) where T : unmanaged
+    {
+        await using var s = await store.OpenReadAsync(name, ct);
+        using var buffer = new MemoryStream();
+        await s.CopyToAsync(buffer, ct);
+        buffer.Position = 0;
+        return Npy.Read<T>(buffer, name);
+    }
+
+    private async Task<Part> SsimAsync(JobOutcome ae, int epochs, CancellationToken ct)
+    {
+        var recorded = (await ReadNpyAsync<int>(ae.OutputPrefix + "ssim_epochs.npy", ct)).Data;
+        var options = SuiteOptions(epochs);
+        var names = new List<string>();
+        var values = new List<double[]>();
+        foreach (var kind in new[] { "ssim_gauss11", "ssim_box7" })
+        {
+            var name = ae.OutputPrefix + kind + ".npy";
+            if (!await store.ExistsAsync(name, ct)) continue;
+            var series = await ReadNpyAsync<float>(name, ct);
+            int s = series.Dim(0), n = series.Dim(1);
+            if (s != recorded.Length) throw new InvalidDataException($"{name} has {s} snapshots but ssim_epochs.npy lists {recorded.Length}.");
+            var plan = SeriesAggregates.Plan(kind, recorded, options.Ks, withDiffLast: true);
+            var outputs = plan.Select(_ => new double[n]).ToArray();
+            var row = new double[s];
+            var buffer = new double[plan.Count];
+            for (var i = 0; i < n; i++)
+            {
+                for (var t = 0; t < s; t++) row[t] = series.Data[t * n + i];
+                SeriesAggregates.Evaluate(plan, row, buffer);
+                for (var c = 0; c < plan.Count; c++) outputs[c][i] = buffer[c];
+            }
+            names.AddRange(plan.Select(p => p.Name));
+            values.AddRange(outputs);
+        }
+        return new Part(names, 0, values, null);
+    }
+
+    private async Task<Part> NearDuplicatesAsync(JobOutcome ae, int epoch, CancellationToken ct)
+    {
+        var (embeddings, _) = await AeArraysAsync(ae, ct);
+        var points = MetricSuite.PointsAt(embeddings, epoch);
+        var found = await Task.Run(() => NearDuplicates.Find(points, new NearDuplicateOptions(), Kernel(), ct), ct);
+        var csv = new StringBuilder("sample_a,sample_b,distance\n");
+        foreach (var p in found.Pairs)
+            csv.Append(CultureInfo.InvariantCulture, $"{p.First},{p.Second},{MetricTableWriter.Format(p.Distance)}\n");
+        return new Part([], 0, [], csv.ToString());
+    }
+
+    private async Task<Part> SsftAsync(RunArtifacts run, JobOutcome job, string prefix, CancellationToken ct)
+    {
+        var spec = await ArtifactJson.ReadAsync<JobSpec>(store, job.OutputPrefix + "job.json", ct);
+        var index = (await ReadNpyAsync<int>(job.OutputPrefix + "sample_index.npy", ct)).Data;
+        var n = index.Length;
+        var order = await ReadNpyAsync<int>(job.OutputPrefix + "learn_order.npy", ct);
+        var score = await ReadNpyAsync<float>(job.OutputPrefix + "learn_score.npy", ct);
+        var forget = await ReadNpyAsync<float>(job.OutputPrefix + "forget_prob.npy", ct);
+        var threshold = spec.Settings.Threshold;
+        var learning = SsftTimes.Learning<float>(order.Data, score.Data, n, threshold);
+        var secondCount = spec.SecondSplit is { } second ? await SplitCountAsync(run.Dataset.Prefix, second, ct) : n;
+        var steps = Math.Max(1, (int)Math.Ceiling(secondCount / (double)Math.Max(1, spec.Settings.BatchSize)));
+        var forgetting = SsftTimes.Forgetting<float>(forget.Data, n, Math.Max(1, spec.Settings.EvalsPerEpoch), steps, threshold);
+        // Columns over all samples: this direction fills its first split, the other direction fills the rest.
+        var total = run.Dataset.Count;
+        double[] Spread<T>(T[] local) where T : struct, IConvertible
+        {
+            var full = new double[total];
+            Array.Fill(full, double.NaN);
+            for (var i = 0; i < n; i++) full[index[i]] = Convert.ToDouble(local[i], CultureInfo.InvariantCulture);
+            return full;
+        }
+        // Training dynamics of the learning phase (by sample) and the held-out view of the forgetting phase: the mean
+        // true-class probability of the first split while the network trains on the second one.
+        var learnCorrect = await ReadNpyAsync<byte>(job.OutputPrefix + "learn_correct.npy", ct);
+        var bySampleScore = BySample(order.Data, score.Data, n);
+        var bySampleCorrect = BySample(order.Data, learnCorrect.Data, n);
+        var dynamics = TrainingDynamics.Compute<float, byte>(bySampleScore, bySampleCorrect, n);
+        var logs = forget.Data.Length / n;
+        var heldOut = new double[n];
+        for (var t = 0; t < logs; t++)
+            for (var i = 0; i < n; i++) heldOut[i] += forget.Data[t * n + i] / (double)logs;
+        return new Part(
+            [$"{prefix}_learn_epoch", $"{prefix}_learn_step", $"{prefix}_forget_epoch", $"{prefix}_forget_step",
+             $"{prefix}_confidence", $"{prefix}_variability", $"{prefix}_correctness", $"{prefix}_heldout_prob"], 0,
+            [Spread(learning.Epoch), Spread(learning.StepWithSentinel), Spread(forgetting.Epoch), Spread(forgetting.StepWithSentinel),
+             Spread(dynamics.Confidence), Spread(dynamics.Variability), Spread(dynamics.Correctness), Spread(heldOut)], null);
+    }
+
+    /// <summary>Reorders <c>[E, n]</c> values from presentation order to sample order.</summary>
+    private static T[] BySample<T>(int[] order, T[] values, int n) where T : unmanaged
+    {
+        var result = new T[values.Length];
+        for (var k = 0; k < values.Length; k++) result[k / n * n + order[k]] = values[k];
+        return result;
+    }
+
+    private async Task<int> SplitCountAsync(string dataPrefix, string split, CancellationToken ct)
+    {
+        var name = dataPrefix + $"splits/{split}.npy";
+        await using var s = await store.OpenReadAsync(name, ct);
+        return (int)Npy.ReadHeader(s, name).Count;
+    }
+
+    /// <summary>Fills a merged column from a partial one (NaN = no value there, e.g. the other SSFT direction's samples).</summary>
+    private static void Fill(List<(string Name, double[] Values)> columns, string name, int rowStart, double[] values, int n)
+    {
+        var index = columns.FindIndex(c => c.Name == name);
+        if (index < 0)
+        {
+            var blank = new double[n];
+            Array.Fill(blank, double.NaN);
+            columns.Add((name, blank));
+            index = columns.Count - 1;
+        }
+        var target = columns[index].Values;
+        if (rowStart + values.Length > n) throw new InvalidDataException($"Partial column '{name}' ends at row {rowStart + values.Length}, beyond {n} samples.");
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (double.IsNaN(values[i])) continue;
+            if (!double.IsNaN(target[rowStart + i])) throw new InvalidDataException($"Partial columns '{name}' overlap at sample {rowStart + i}.");
+            target[rowStart + i] = values[i];
+        }
+    }
+
+    private static int Int(MetricShardSpec spec, string key) => int.Parse(spec.Parameters[key], CultureInfo.InvariantCulture);
+
+    private static Dictionary<string, string> Params(params (string Key, int Value)[] values)
+        => values.ToDictionary(v => v.Key, v => v.Value.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>One shard's output.</summary>
+    private sealed record Part(IReadOnlyList<string> Names, int RowStart, IReadOnlyList<double[]> Values, string? PairsCsv);
+
+    private sealed record PartHeader(IReadOnlyList<string> Names, int RowStart, int Rows, bool HasPairs);
+
+    private async Task WritePartAsync(string prefix, Part part, CancellationToken ct)
+    {
+        var rows = part.Values.Count == 0 ? 0 : part.Values[0].Length;
+        if (part.Values.Any(v => v.Length != rows)) throw new InvalidDataException("Partial columns of one shard differ in length.");
+        var flat = new double[part.Values.Count * rows];
+        for (var c = 0; c < part.Values.Count; c++) part.Values[c].CopyTo(flat, c * rows);
+        await store.PutAsync(prefix + "values.npy", new MemoryStream(Npy.ToBytes<double>(flat, [part.Values.Count, rows])), cancellationToken: ct);
+        if (part.PairsCsv is not null) await store.PutAsync(prefix + "pairs.csv", new MemoryStream(Encoding.UTF8.GetBytes(part.PairsCsv)), cancellationToken: ct);
+        await ArtifactJson.WriteAsync(store, prefix + "part.json", new PartHeader(part.Names, part.RowStart, rows, part.PairsCsv is not null), ct);
+    }
+
+    private async Task<Part> ReadPartAsync(string prefix, CancellationToken ct)
+    {
+        var header = await ArtifactJson.ReadAsync<PartHeader>(store, prefix + "part.json", ct);
+        var values = await ReadNpyAsync<double>(prefix + "values.npy", ct);
+        var columns = new List<double[]>();
+        for (var c = 0; c < header.Names.Count; c++) columns.Add(values.Data.AsSpan(c * header.Rows, header.Rows).ToArray());
+        string? pairs = null;
+        if (header.HasPairs)
+        {
+            await using var s = await store.OpenReadAsync(prefix + "pairs.csv", ct);
+            using var reader = new StreamReader(s, Encoding.UTF8);
+            pairs = await reader.ReadToEndAsync(ct);
+        }
+        return new Part(header.Names, header.RowStart, columns, pairs);
+    }
+}
