@@ -59,6 +59,25 @@ public class SsftCategorizerTests
     }
 
     [Fact]
+    public void Epoch_columns_mark_never_when_two_directions_left_two_different_sentinels()
+    {
+        // direction AB: steps up to 500, sentinel 10500; direction BA: steps up to 800, sentinel 10800
+        double[] learn = [100, 120, 110, 130, 10500, 90, 115, 10800];
+        double[] learnEpoch = [0, 0, 0, 0, -1, 0, 0, -1];
+        double[] forget = [10500, 10500, 10800, 10800, 10, 20, 10800, 500];
+        double[] forgetEpoch = [-1, -1, -1, -1, 0, 0, -1, 1];
+        var withEpochs = SsftCategorizer.Categorize(learn, forget, null, learnEpoch, forgetEpoch);
+        Assert.True(double.IsPositiveInfinity(withEpochs.LearnTime[4]) && double.IsPositiveInfinity(withEpochs.LearnTime[7]));
+        Assert.Equal(5, withEpochs.ForgetTime.Count(double.IsPositiveInfinity));
+        Assert.Equal(SsftCategory.Mislabeled, withEpochs.Categories[4]);
+        Assert.Equal(SsftCategory.Typical, withEpochs.Categories[0]);
+        Assert.Equal(SsftCategory.Ambiguous, withEpochs.Categories[5]);
+        // without the epochs only the larger sentinel would be recognised and 10500 would count as a real time
+        var stepsOnly = SsftCategorizer.NormalizeForgetting(forget);
+        Assert.Equal(10500, stepsOnly[0]);
+    }
+
+    [Fact]
     public void Values_that_merely_are_large_are_not_mistaken_for_the_sentinel()
     {
         var ft = SsftCategorizer.NormalizeForgetting([5, 12000, 30000]);
