@@ -91,7 +91,17 @@ public sealed record RankingSummary
 }
 
 /// <summary>SSFT thresholds and category counts.</summary>
-public sealed record SsftSummary(string LearnColumn, string ForgetColumn, string Rule, double LearnLate, double ForgetEarly, int LearntCount, int ForgottenCount, IReadOnlyDictionary<string, int> Counts);
+public sealed record SsftSummary(string LearnColumn, string ForgetColumn, string Rule, double LearnLate, double ForgetEarly, int LearntCount, int ForgottenCount, IReadOnlyDictionary<string, int> Counts)
+{
+    /// <summary>Samples with SSFT times.</summary>
+    public int KnownCount => Counts.Where(c => c.Key != "unknown").Sum(c => c.Value);
+
+    /// <summary>
+    /// False when fewer than half of the samples with times were ever learnt in the first phase: the probe trained too
+    /// briefly, "never learnt" dominates and the categories say little.
+    /// </summary>
+    public bool Reliable => KnownCount > 0 && LearntCount >= 0.5 * KnownCount;
+}
 
 /// <summary>Redundancy clusters found.</summary>
 /// <param name="PairsSource">Blob the pairs came from, or null when the run has none.</param>

@@ -99,3 +99,15 @@ public class SsftCategorizerTests
         Assert.Throws<ArgumentException>(() => SsftCategorizer.Categorize(learn, forget[..3]));
     }
 }
+
+public class SsftSummaryTests
+{
+    [Fact]
+    public void Summary_is_unreliable_when_most_samples_were_never_learnt()
+    {
+        var counts = new Dictionary<string, int> { ["typical"] = 10, ["mislabeled"] = 90, ["unknown"] = 50 };
+        Assert.False(new SsftSummary("l", "f", "Otsu", 1, 1, LearntCount: 10, ForgottenCount: 90, counts).Reliable);
+        Assert.True(new SsftSummary("l", "f", "Otsu", 1, 1, LearntCount: 50, ForgottenCount: 90, counts).Reliable);
+        Assert.Equal(100, new SsftSummary("l", "f", "Otsu", 1, 1, 50, 90, counts).KnownCount);
+    }
+}
