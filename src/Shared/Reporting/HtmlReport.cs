@@ -556,8 +556,9 @@ public static class HtmlReport
         .strip.cluster { border-left:3px solid #54a24b; padding-left:8px; }
         figure.tile { margin:0; width:92px; text-align:center; font-size:11px; line-height:1.25; }
         figure.tile img { width:84px; height:84px; image-rendering:pixelated; border:3px solid #d9dee7; border-radius:3px; }
-        figure.tile.k1 img, .k1 { border-color:#e45756; } figure.tile.k2 img, .k2 { border-color:#f58518; } figure.tile.k3 img, .k3 { border-color:#54a24b; }
+        figure.tile.k1 img { border-color:#e45756; } figure.tile.k2 img { border-color:#f58518; } figure.tile.k3 img { border-color:#54a24b; }
         span.k1, span.k2, span.k3 { border:3px solid; padding:0 4px; border-radius:3px; margin-right:6px; }
+        span.k1 { border-color:#e45756; } span.k2 { border-color:#f58518; } span.k3 { border-color:#54a24b; }
         details { margin:10px 0; }
         """;
 }

@@ -121,11 +121,16 @@ public static class ReportPlots
         using var plot = NewPlot(title, "kept fraction of the training pool", "test accuracy");
         if (rows.Count == 0) return Empty(plot, "no results");
         var strategies = rows.Select(r => r.Strategy).Distinct().OrderBy(s => s == "full" ? 2 : s == "random" ? 1 : 0).ThenBy(s => s).ToList();
+        // strategies side by side around each fraction so their bars never hide each other
+        var span = Math.Max(0.2, rows.Max(r => r.Fraction) - rows.Min(r => r.Fraction));
+        var step = span * 0.012;
         for (var k = 0; k < strategies.Count; k++)
         {
             var color = Color.FromHex(strategies[k] == "random" ? "#888888" : strategies[k] == "full" ? "#54a24b" : Palette[(k + 1) % Palette.Count]);
-            var groups = rows.Where(r => r.Strategy == strategies[k]).GroupBy(r => r.Fraction).OrderBy(g => g.Key).ToList();
-            var xs = groups.Select(g => g.Key).ToArray();
+            var offset = (k - (strategies.Count - 1) / 2.0) * step;
+            var mine = rows.Where(r => r.Strategy == strategies[k]).ToList();
+            var groups = mine.GroupBy(r => r.Fraction).OrderBy(g => g.Key).ToList();
+            var xs = groups.Select(g => g.Key + offset).ToArray();
             var means = groups.Select(g => g.Average(r => r.Accuracy)).ToArray();
             var stds = groups.Select(g => Std(g.Select(r => r.Accuracy).ToArray())).ToArray();
             var line = plot.Add.Scatter(xs, means, color);
@@ -136,12 +141,11 @@ public static class ReportPlots
             eb.Color = color;
             eb.LineWidth = 2;
             eb.CapSize = 6;
-            var dots = plot.Add.ScatterPoints(rows.Where(r => r.Strategy == strategies[k]).Select(r => r.Fraction + (k - 1) * 0.004).ToArray(),
-                rows.Where(r => r.Strategy == strategies[k]).Select(r => r.Accuracy).ToArray(), color.WithAlpha(0.45));
+            var dots = plot.Add.ScatterPoints(mine.Select(r => r.Fraction + offset + step * 0.35).ToArray(), mine.Select(r => r.Accuracy).ToArray(), color.WithAlpha(0.45));
             dots.MarkerSize = 5;
         }
-        plot.ShowLegend(Alignment.LowerRight);
-        return Png(plot);
+        plot.ShowLegend(Edge.Bottom);
+        return Png(plot, Height + 70);
     }
 
     /// <summary>Population standard deviation (0 for one value).</summary>
