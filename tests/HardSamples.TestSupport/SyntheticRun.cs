@@ -184,10 +184,24 @@ public static class SyntheticRun
                         break;
                 }
             }
-            // the seed's never-forgotten sentinel: max of all values + 10000
-            var sentinel = forget.Max() + SsftCategorizer.SentinelGap;
-            for (var i = 0; i < n; i++) if (forget[i] < 0) forget[i] = sentinel;
+            // as the workflow stores them: epochs (−1 = never) and steps with the sentinel max + 10000, one per direction
+            // (split A: even ids, split B: odd ids)
+            var learnEpoch = learn.Select(v => v < 0 ? -1.0 : Math.Floor(v / split)).ToArray();
+            var forgetEpoch = forget.Select(v => v < 0 ? -1.0 : Math.Floor(v / split)).ToArray();
+            foreach (var parity in new[] { 0, 1 })
+            {
+                var ids = Enumerable.Range(0, n).Where(i => i % 2 == parity).ToArray();
+                var learnSentinel = ids.Max(i => learn[i]) + SsftCategorizer.SentinelGap;
+                var forgetSentinel = ids.Max(i => forget[i]) + SsftCategorizer.SentinelGap;
+                foreach (var i in ids)
+                {
+                    if (learn[i] < 0) learn[i] = learnSentinel;
+                    if (forget[i] < 0) forget[i] = forgetSentinel;
+                }
+            }
+            columns.Add(new("ssft_learn_epoch", learnEpoch));
             columns.Add(new("ssft_learn_step", learn));
+            columns.Add(new("ssft_forget_epoch", forgetEpoch));
             columns.Add(new("ssft_forget_step", forget));
         }
         var table = new PerSampleTable(Enumerable.Range(0, n).ToArray(), columns);

@@ -42,7 +42,11 @@ internal static class RankCommand
             var s = result.Summary;
             await o.WriteLineAsync($"ranked {s.Samples:N0} samples of run {runId} against target '{s.Target}'");
             await o.WriteLineAsync("metrics: " + string.Join(", ", s.Metrics.Select(m => (m.Orientation > 0 ? "+" : "-") + m.Name + $" ({m.Strength:0.000})")));
-            if (s.Ssft is { } ss) await o.WriteLineAsync($"SSFT ({ss.Rule}): learnt late > {ss.LearnLate:0}, forgotten early <= {ss.ForgetEarly:0}; " + string.Join(", ", ss.Counts.Select(c => $"{c.Key} {c.Value}")));
+            if (s.Ssft is { } ss)
+            {
+                await o.WriteLineAsync($"SSFT ({ss.Rule}): learnt late > {ss.LearnLate:0}, forgotten early <= {ss.ForgetEarly:0}; " + string.Join(", ", ss.Counts.Select(c => $"{c.Key} {c.Value}")));
+                if (!ss.Reliable) await parseResult.InvocationConfiguration.Error.WriteLineAsync($"note: only {ss.LearntCount} of {ss.KnownCount} samples were learnt in the first SSFT phase; the categories say little (train the SSFT probe longer).");
+            }
             await o.WriteLineAsync($"redundancy: {s.Redundancy.Clusters} clusters, {s.Redundancy.RedundantSamples} redundant samples");
             return 0;
         }));

@@ -88,6 +88,12 @@ public static class PruningEvaluator
         }
         var testSet = testSplit.ToHashSet();
         var pool = inputs.Ranking.Rows.Select(r => r.SampleId).Where(id => !testSet.Contains(id)).ToHashSet();
+        var injected = (await run.TryReadNpyAsync<int>(RunBlobNames.Data(runId, "injected.npy"), ct))?.Data;
+        var partner = (await run.TryReadNpyAsync<int>(RunBlobNames.Data(runId, "partner.npy"), ct))?.Data;
+        var (cleanTest, dropped) = CleanTestSet(testSplit, pool, injected, partner);
+        if (cleanTest.Length == 0) throw new InvalidDataException($"Run '{runId}': no clean sample is left in the test set.");
+        if (dropped > 0) testSource += $"; {dropped} mixed, near-duplicate or duplicated-into-training samples left out";
+        testSplit = cleanTest;
         var classCount = Math.Max(inputs.Manifest?.ClassCount ?? 0, inputs.Labels.Max() + 1);
         var all = new LabeledImages(inputs.Samples.Data, inputs.Labels, inputs.Samples.Dim(1), inputs.Samples.Dim(2), inputs.Samples.Dim(3), classCount);
         var testLabels = inputs.CleanLabels ?? inputs.Labels;
@@ -118,6 +124,21 @@ public static class PruningEvaluator
         await store.PutAsync(RunBlobNames.PruningPlot(runId), new MemoryStream(png), new ArtifactPutOptions(ContentType: "image/png"), ct);
         await store.PutAsync(RunBlobNames.PruningCsv(runId), new MemoryStream(ToCsv(rows, testSource)), new ArtifactPutOptions(ContentType: "text/csv"), ct);
         return new PruningEvaluation(rows, testSource);
+    }
+
+    /// <summary>
+    /// The evaluation set: the test split without injected mixtures (ambiguous images) and near-duplicates, and
+    /// without originals whose near-duplicate sits in the training pool (a copy would leak). Label flips stay and are
+    /// scored against their clean labels. Returns the kept ids and how many were dropped.
+    /// </summary>
+    public static (int[] Kept, int Dropped) CleanTestSet(int[] testSplit, IReadOnlySet<int> pool, int[]? injected, int[]? partner)
+    {
+        var copiedIntoPool = new HashSet<int>();
+        if (injected is not null && partner is not null && partner.Length == injected.Length)
+            for (var i = 0; i < injected.Length; i++)
+                if (injected[i] == 3 && pool.Contains(i) && partner[i] >= 0) copiedIntoPool.Add(partner[i]);
+        var kept = testSplit.Where(id => (injected is null || id >= injected.Length || injected[id] is 0 or 2) && !copiedIntoPool.Contains(id)).ToArray();
+        return (kept, testSplit.Length - kept.Length);
     }
 
     /// <summary>Stratified (by observed label) seeded hold-out among samples with no injected corruption.</summary>

@@ -40,6 +40,18 @@ public static class SsftColumns
     public static (string? Learn, string? Forget) Detect(PerSampleTable table, string? learn = null, string? forget = null) =>
         (Find(table, learn, LearnNames, "learn"), Find(table, forget, ForgetNames, "forget"));
 
+    /// <summary>
+    /// The epoch column that goes with a step column (<c>x_learn_step</c> → <c>x_learn_epoch</c>,
+    /// <c>forgetting_step_with_sentinel</c> → <c>forgetting_epoch</c>), or null when the table has none.
+    /// </summary>
+    public static string? EpochColumn(PerSampleTable table, string stepColumn)
+    {
+        foreach (var suffix in new[] { "_step_with_sentinel", "_step", "_time" })
+            if (stepColumn.EndsWith(suffix, StringComparison.Ordinal) && table.Has(stepColumn[..^suffix.Length] + "_epoch"))
+                return stepColumn[..^suffix.Length] + "_epoch";
+        return null;
+    }
+
     private static string? Find(PerSampleTable table, string? explicitName, IReadOnlyList<string> preferred, string stem)
     {
         if (explicitName is not null)
@@ -79,7 +91,17 @@ public sealed record RankingSummary
 }
 
 /// <summary>SSFT thresholds and category counts.</summary>
-public sealed record SsftSummary(string LearnColumn, string ForgetColumn, string Rule, double LearnLate, double ForgetEarly, int LearntCount, int ForgottenCount, IReadOnlyDictionary<string, int> Counts);
+public sealed record SsftSummary(string LearnColumn, string ForgetColumn, string Rule, double LearnLate, double ForgetEarly, int LearntCount, int ForgottenCount, IReadOnlyDictionary<string, int> Counts)
+{
+    /// <summary>Samples with SSFT times.</summary>
+    public int KnownCount => Counts.Where(c => c.Key != "unknown").Sum(c => c.Value);
+
+    /// <summary>
+    /// False when fewer than half of the samples with times were ever learnt in the first phase: the probe trained too
+    /// briefly, "never learnt" dominates and the categories say little.
+    /// </summary>
+    public bool Reliable => KnownCount > 0 && LearntCount >= 0.5 * KnownCount;
+}
 
 /// <summary>Redundancy clusters found.</summary>
 /// <param name="PairsSource">Blob the pairs came from, or null when the run has none.</param>
@@ -144,7 +166,13 @@ public sealed class RankingBuilder(IArtifactStore store)
         var (learnCol, forgetCol) = SsftColumns.Detect(table, options.LearnColumn, options.ForgetColumn);
         SsftCategorization? ssft = null;
         if (learnCol is not null && forgetCol is not null)
-            ssft = SsftCategorizer.Categorize(table.Column(learnCol), table.Column(forgetCol), options.Ssft);
+        {
+            // "never" from the epoch columns when present: the step columns carry one sentinel per SSFT direction
+            var learnEpoch = SsftColumns.EpochColumn(table, learnCol);
+            var forgetEpoch = SsftColumns.EpochColumn(table, forgetCol);
+            ssft = SsftCategorizer.Categorize(table.Column(learnCol), table.Column(forgetCol), options.Ssft,
+                learnEpoch is null ? null : table.Column(learnEpoch), forgetEpoch is null ? null : table.Column(forgetEpoch));
+        }
 
         var clustering = RedundancyClusters.Build(table.SampleIds, pairs ?? [], scores.Score, out var ignored);
         var keyCols = selection.Metrics.Select(m => table.Column(m.Name)).ToArray();

@@ -100,17 +100,34 @@ public static class SsftCategorizer
         return t;
     }
 
-    /// <summary>Categorises samples from stored learning/forgetting steps (see <see cref="NormalizeLearning"/> and <see cref="NormalizeForgetting"/>).</summary>
+    /// <summary>
+    /// Times with "never" taken from epoch columns (epoch −1 = never, as <c>SsftTimes</c> writes them) rather than from the
+    /// step values; needed when the step column carries several sentinels (one per SSFT direction). NaN epoch or step = unknown.
+    /// </summary>
+    public static double[] NormalizeWithEpochs(ReadOnlySpan<double> steps, ReadOnlySpan<double> epochs)
+    {
+        if (steps.Length != epochs.Length) throw new ArgumentException($"Steps ({steps.Length}) and epochs ({epochs.Length}) differ in length.");
+        var t = new double[steps.Length];
+        for (var i = 0; i < steps.Length; i++)
+            t[i] = double.IsNaN(steps[i]) || double.IsNaN(epochs[i]) ? double.NaN : epochs[i] < 0 || steps[i] < 0 ? double.PositiveInfinity : steps[i];
+        return t;
+    }
+
+    /// <summary>
+    /// Categorises samples from stored learning/forgetting steps. "Never" comes from the epoch columns when given
+    /// (<see cref="NormalizeWithEpochs"/>), else from the steps (<see cref="NormalizeLearning"/>, <see cref="NormalizeForgetting"/>).
+    /// </summary>
     /// <exception cref="ArgumentException">Lengths differ or a quantile is outside [0, 1].</exception>
-    public static SsftCategorization Categorize(ReadOnlySpan<double> learnSteps, ReadOnlySpan<double> forgetSteps, SsftOptions? options = null)
+    public static SsftCategorization Categorize(ReadOnlySpan<double> learnSteps, ReadOnlySpan<double> forgetSteps, SsftOptions? options = null,
+        double[]? learnEpochs = null, double[]? forgetEpochs = null)
     {
         options ??= new SsftOptions();
         if (learnSteps.Length != forgetSteps.Length)
             throw new ArgumentException($"Learning times ({learnSteps.Length}) and forgetting times ({forgetSteps.Length}) differ in length.");
         if (options.LearnQuantile is < 0 or > 1 || options.ForgetQuantile is < 0 or > 1)
             throw new ArgumentException($"SSFT quantiles must be in [0, 1] (learn {options.LearnQuantile}, forget {options.ForgetQuantile}).", nameof(options));
-        var learn = NormalizeLearning(learnSteps);
-        var forget = NormalizeForgetting(forgetSteps);
+        var learn = learnEpochs is null ? NormalizeLearning(learnSteps) : NormalizeWithEpochs(learnSteps, learnEpochs);
+        var forget = forgetEpochs is null ? NormalizeForgetting(forgetSteps) : NormalizeWithEpochs(forgetSteps, forgetEpochs);
         // only samples with both times known shape the thresholds
         var learnt = learn.Where((v, i) => double.IsFinite(v) && !double.IsNaN(forget[i])).ToArray();
         var forgotten = forget.Where((v, i) => double.IsFinite(v) && !double.IsNaN(learn[i])).ToArray();

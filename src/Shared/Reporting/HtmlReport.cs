@@ -375,6 +375,9 @@ public static class HtmlReport
             return;
         }
         var rows = ranking.Rows.Where(r => r.Category.Length > 0).ToList();
+        if (ss is { Reliable: false })
+            h.Append("<p class=\"missing\">Caution — only ").Append(ss.LearntCount).Append(" of ").Append(ss.KnownCount)
+                .Append(" samples were ever learnt in the first SSFT phase: the probe trained too briefly for the categories to mean much (train the SSFT probe for more epochs).</p>");
         var maxL = rows.Select(r => r.LearnTime).Where(double.IsFinite).DefaultIfEmpty(1).Max();
         var maxF = rows.Select(r => r.ForgetTime).Where(double.IsFinite).DefaultIfEmpty(1).Max();
         double neverL = maxL * 1.1 + 1, neverF = maxF * 1.1 + 1;

@@ -80,3 +80,18 @@ public class PruneSelectorTests
         Assert.Equal(7, PruneSelector.Quotas([3, 9, 1, 4], 7).Sum());
     }
 }
+
+public class CleanTestSetTests
+{
+    [Fact]
+    public void Mixtures_duplicates_and_originals_copied_into_training_leave_the_test_set()
+    {
+        // 0 clean, 1 mixture, 2 flip, 3 duplicate of 4 (in the pool), 4 original, 5 duplicate of 6 (both in test), 6 original
+        int[] injected = [0, 1, 2, 3, 0, 3, 0];
+        int[] partner = [-1, 9, -1, 4, -1, 6, -1];
+        var (kept, dropped) = PruningEvaluator.CleanTestSet([0, 1, 2, 4, 5, 6], new HashSet<int> { 3 }, injected, partner);
+        Assert.Equal([0, 2, 6], kept);
+        Assert.Equal(3, dropped);
+        Assert.Equal([0, 1], PruningEvaluator.CleanTestSet([0, 1], new HashSet<int>(), null, null).Kept);
+    }
+}

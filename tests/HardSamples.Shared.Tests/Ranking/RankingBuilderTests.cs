@@ -36,6 +36,8 @@ public class RankingBuilderTests
         Assert.True(plain.Count(r => r.Category == "typical") >= 0.7 * plain.Count);
         Assert.NotNull(result.Summary.Ssft);
         Assert.Equal("ssft_learn_step", result.Summary.Ssft!.LearnColumn);
+        Assert.True(result.Summary.Ssft.Reliable);
+        Assert.Equal(info.Count, result.Summary.Ssft.KnownCount);
 
         // every duplicate shares a cluster with its original; one representative per cluster
         foreach (var d in back.Rows.Where(r => r.Injected == 3))

@@ -59,6 +59,25 @@ public class SsftCategorizerTests
     }
 
     [Fact]
+    public void Epoch_columns_mark_never_when_two_directions_left_two_different_sentinels()
+    {
+        // direction AB: steps up to 500, sentinel 10500; direction BA: steps up to 800, sentinel 10800
+        double[] learn = [100, 120, 110, 130, 10500, 90, 115, 10800];
+        double[] learnEpoch = [0, 0, 0, 0, -1, 0, 0, -1];
+        double[] forget = [10500, 10500, 10800, 10800, 10, 20, 10800, 500];
+        double[] forgetEpoch = [-1, -1, -1, -1, 0, 0, -1, 1];
+        var withEpochs = SsftCategorizer.Categorize(learn, forget, null, learnEpoch, forgetEpoch);
+        Assert.True(double.IsPositiveInfinity(withEpochs.LearnTime[4]) && double.IsPositiveInfinity(withEpochs.LearnTime[7]));
+        Assert.Equal(5, withEpochs.ForgetTime.Count(double.IsPositiveInfinity));
+        Assert.Equal(SsftCategory.Mislabeled, withEpochs.Categories[4]);
+        Assert.Equal(SsftCategory.Typical, withEpochs.Categories[0]);
+        Assert.Equal(SsftCategory.Ambiguous, withEpochs.Categories[5]);
+        // without the epochs only the larger sentinel would be recognised and 10500 would count as a real time
+        var stepsOnly = SsftCategorizer.NormalizeForgetting(forget);
+        Assert.Equal(10500, stepsOnly[0]);
+    }
+
+    [Fact]
     public void Values_that_merely_are_large_are_not_mistaken_for_the_sentinel()
     {
         var ft = SsftCategorizer.NormalizeForgetting([5, 12000, 30000]);
@@ -78,5 +97,17 @@ public class SsftCategorizerTests
         Assert.Equal(SsftCategory.Unknown, r.Categories[10]);
         Assert.Throws<ArgumentException>(() => SsftCategorizer.Categorize(learn, forget, new SsftOptions { LearnQuantile = 2 }));
         Assert.Throws<ArgumentException>(() => SsftCategorizer.Categorize(learn, forget[..3]));
+    }
+}
+
+public class SsftSummaryTests
+{
+    [Fact]
+    public void Summary_is_unreliable_when_most_samples_were_never_learnt()
+    {
+        var counts = new Dictionary<string, int> { ["typical"] = 10, ["mislabeled"] = 90, ["unknown"] = 50 };
+        Assert.False(new SsftSummary("l", "f", "Otsu", 1, 1, LearntCount: 10, ForgottenCount: 90, counts).Reliable);
+        Assert.True(new SsftSummary("l", "f", "Otsu", 1, 1, LearntCount: 50, ForgottenCount: 90, counts).Reliable);
+        Assert.Equal(100, new SsftSummary("l", "f", "Otsu", 1, 1, 50, 90, counts).KnownCount);
     }
 }
