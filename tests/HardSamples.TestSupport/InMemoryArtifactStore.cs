@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using HardSamples.Shared.Storage;
 
-namespace HardSamples.GpuRunner.Tests.Support;
+namespace HardSamples.TestSupport;
 
 /// <summary>A dictionary-backed <see cref="IArtifactStore"/> for tests (same name rules and conditional writes).</summary>
 public sealed class InMemoryArtifactStore : IArtifactStore
