@@ -12,13 +12,7 @@ public class EvalCommandTests
 {
     private const int N = 40;
 
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await Program.BuildRoot().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Out, string Err)> Run(params string[] args) => CliRunner.Run(args);
 
     // 0..3 mixtures, 4..7 label flips, 8..9 near-duplicates, the rest clean.
     private static int Kind(int i) => i < 4 ? 1 : i < 8 ? 2 : i < 10 ? 3 : 0;
