@@ -17,4 +17,7 @@ public sealed record ProbeRunOptions
 
     /// <summary>Test hook: called with (phase, epoch, batch) before each loss is checked; return true to make that loss NaN.</summary>
     internal Func<string, int, int, bool>? InjectNonFiniteLoss { get; init; }
+
+    /// <summary>Test hook: called with (phase, epoch, batch, attempt) after each backward pass; return true to make that pass's gradients NaN.</summary>
+    internal Func<string, int, int, int, bool>? InjectNonFiniteGradient { get; init; }
 }

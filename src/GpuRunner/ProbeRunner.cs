@@ -62,6 +62,7 @@ public static class ProbeRunner
                 Fingerprint = ctx.Fingerprint,
                 Artifacts = artifacts,
                 Timings = new Dictionary<string, double>(ctx.Timings),
+                Counters = new Dictionary<string, long>(ctx.Counters),
                 Device = device,
                 StartedAt = started,
                 FinishedAt = DateTimeOffset.UtcNow,

@@ -47,6 +47,7 @@ internal static class BenchAeCommand
                 return 1;
             }
             var ours = timings.Average(t => t.Seconds);
+            AnsiConsole.MarkupLineInterpolated($"Native settings: oneDNN ISA cap {GpuRunner.Torch.TorchRuntime.OneDnnIsa ?? "none (best available)"}, OMP_WAIT_POLICY {Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "unset"}, GOMP_SPINCOUNT {Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") ?? "unset"}, glibc heap tuned: {GpuRunner.Torch.TorchRuntime.HeapTuned}; backward passes recomputed after non-finite gradients: {result.Counters.GetValueOrDefault("gradient_retries")}.");
             AnsiConsole.MarkupLineInterpolated($"HardSamples phases over {timings.Count} epochs: train {result.Timings.GetValueOrDefault("train") / timings.Count:F1} s/epoch, recorded pass {result.Timings.GetValueOrDefault("record") / timings.Count:F1} s/epoch, writes+checkpoints {(result.Timings.GetValueOrDefault("write") + result.Timings.GetValueOrDefault("checkpoint")) / timings.Count:F2} s/epoch.");
             var oursBest = timings.Min(t => t.Seconds);
             var table = new Table().AddColumns("", "samples", "s/epoch (mean)", "s/epoch (best)", "foreign CPU s/epoch");

@@ -24,6 +24,19 @@ public static class FastOps
         return torch.maximum(upper, lower).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// A 3×3, stride-1, padding-1 convolution by <paramref name="conv"/>'s weights; with <paramref name="channelsLast"/>
+    /// the weight is passed with NHWC strides (a copy of at most a few thousand floats, differentiable back to the
+    /// parameter), which makes oneDNN run the convolution and keep its output channels-last.
+    /// </summary>
+    public static Tensor Conv3x3(TorchSharp.Modules.Conv2d conv, Tensor x, bool channelsLast)
+    {
+        if (!channelsLast) return conv.forward(x);
+        using var scope = NewDisposeScope();
+        var weight = conv.weight!.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+        return nn.functional.conv2d(x, weight, conv.bias, padding: [1, 1]).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Nearest-neighbour ×2 upsampling (<c>Upsample(scale_factor=2)</c>).</summary>
     public static Tensor Upsample2x(Tensor x)
     {

@@ -11,7 +11,7 @@ namespace HardSamples.GpuRunner.Models;
 /// </summary>
 public sealed class SeedEncoder : Module<Tensor, Tensor>
 {
-    private readonly Dropout dropout;
+    private readonly CounterDropout dropout;
     private readonly Conv2d conv2d_1;
     private readonly Conv2d conv2d_2;
     private readonly Conv2d conv2d_3;
@@ -22,7 +22,7 @@ public sealed class SeedEncoder : Module<Tensor, Tensor>
     /// <summary>Builds the encoder (weights drawn from torch's global generator, in the seed's order).</summary>
     public SeedEncoder(int latentDim, int inputChannels = 1) : base(nameof(SeedEncoder))
     {
-        dropout = Dropout(0.1);
+        dropout = new CounterDropout(0.1, streamKey: 1);
         conv2d_1 = Conv2d(inputChannels, 8, 3, padding: 1);
         conv2d_2 = Conv2d(8, 16, 3, padding: 1);
         conv2d_3 = Conv2d(16, 32, 3, padding: 1);
@@ -32,14 +32,20 @@ public sealed class SeedEncoder : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Run the convolutions channels-last (see <see cref="SeedAutoencoder.UseChannelsLast"/>).</summary>
+    public bool ChannelsLast { get; set; }
+
+    /// <summary>Seed of the dropout masks (see <see cref="CounterDropout"/>).</summary>
+    public long DropoutSeed { get => dropout.Seed; set => dropout.Seed = value; }
+
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
         // maxpool2d is the torch layer; FastOps.MaxPool2x2 computes the same values and gradients much faster here.
-        x = functional.relu(FastOps.MaxPool2x2(conv2d_1.forward(dropout.forward(x))));
-        x = functional.relu(FastOps.MaxPool2x2(conv2d_2.forward(dropout.forward(x))));
-        x = functional.relu(FastOps.MaxPool2x2(conv2d_3.forward(dropout.forward(x))));
+        x = functional.relu(FastOps.MaxPool2x2(FastOps.Conv3x3(conv2d_1, dropout.forward(x), ChannelsLast)));
+        x = functional.relu(FastOps.MaxPool2x2(FastOps.Conv3x3(conv2d_2, dropout.forward(x), ChannelsLast)));
+        x = functional.relu(FastOps.MaxPool2x2(FastOps.Conv3x3(conv2d_3, dropout.forward(x), ChannelsLast)));
         x = x.flatten(1);
         x = functional.relu(linear_1.forward(x));
         return functional.sigmoid(linear_2.forward(x)).MoveToOuterDisposeScope();
@@ -69,6 +75,9 @@ public sealed class SeedDecoder : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Run the convolutions channels-last (see <see cref="SeedAutoencoder.UseChannelsLast"/>).</summary>
+    public bool ChannelsLast { get; set; }
+
     /// <inheritdoc />
     public override Tensor forward(Tensor z)
     {
@@ -76,9 +85,10 @@ public sealed class SeedDecoder : Module<Tensor, Tensor>
         var x = functional.relu(linear_1.forward(z));
         x = functional.relu(linear_2.forward(x));
         x = x.reshape(-1, 32, 7, 7);
-        x = functional.relu(FastOps.Upsample2x(conv2d_1.forward(x)));
-        x = functional.relu(FastOps.Upsample2x(conv2d_2.forward(x)));
-        return conv2d_3.forward(x).MoveToOuterDisposeScope();
+        // relu(upsample(v)) == upsample(relu(v)) for nearest upsampling (values and gradients); the ReLU runs on ¼ of the elements.
+        x = FastOps.Upsample2x(functional.relu(FastOps.Conv3x3(conv2d_1, x, ChannelsLast)));
+        x = FastOps.Upsample2x(functional.relu(FastOps.Conv3x3(conv2d_2, x, ChannelsLast)));
+        return FastOps.Conv3x3(conv2d_3, x, ChannelsLast).MoveToOuterDisposeScope();
     }
 }
 
@@ -104,6 +114,18 @@ public sealed class SeedAutoencoder : Module<Tensor, Tensor>
 
     /// <summary>The decoder.</summary>
     public SeedDecoder Decoder => decoder;
+
+    /// <summary>
+    /// Runs every convolution channels-last (the weights are viewed with NHWC strides for each call; the parameters stay
+    /// ordinary contiguous tensors). oneDNN then keeps activations in that layout instead of reordering around each small
+    /// convolution: measured 20–25 % off a CPU training epoch. Same values up to float rounding.
+    /// </summary>
+    public SeedAutoencoder UseChannelsLast(bool enabled = true)
+    {
+        encoder.ChannelsLast = enabled;
+        decoder.ChannelsLast = enabled;
+        return this;
+    }
 
     /// <inheritdoc />
     public override Tensor forward(Tensor x)

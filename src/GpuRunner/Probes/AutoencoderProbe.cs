@@ -43,6 +43,8 @@ public sealed class AutoencoderProbe : IProbe
         torch.manual_seed(spec.Seed);
         using var model = new SeedAutoencoder(latent, ctx.Data.Samples.Dim(1));
         model.to(ctx.Device);
+        model.Encoder.DropoutSeed = spec.Seed;
+        if (ctx.Device.type == DeviceType.CPU) model.UseChannelsLast();
         using var optimizer = torch.optim.Adam(model.parameters(), settings.LearningRate);
         using var x = TensorData.Images(ctx.Data, indices, ctx.Device);
 
@@ -121,6 +123,7 @@ public sealed class AutoencoderProbe : IProbe
         var n = (int)x.shape[0];
         var batchSize = ctx.Spec.Settings.BatchSize;
         model.train();
+        var parameters = model.parameters().ToArray();
         using var order = torch.tensor(EpochPermutation.Create(ctx.Spec.Seed, epoch, n), device: ctx.Device);
         double sum = 0;
         var batches = 0;
@@ -132,7 +135,7 @@ public sealed class AutoencoderProbe : IProbe
             optimizer.zero_grad();
             var loss = nn.functional.l1_loss(model.forward(batch), batch);
             var value = ctx.CheckedLoss(loss, "train", epoch, batches);
-            loss.backward();
+            ctx.Backward(loss, parameters, "train", epoch, batches);
             optimizer.step();
             sum += value;
             batches++;

@@ -125,6 +125,7 @@ public sealed class ContrastiveProbe : IProbe
         var n = (int)x.shape[0];
         var batchSize = Math.Max(2, ctx.Spec.Settings.BatchSize);
         model.train();
+        var parameters = model.parameters().ToArray();
         using var order = torch.tensor(EpochPermutation.Create(ctx.Spec.Seed, epoch, n, stream: 3), device: ctx.Device);
         double sum = 0;
         var batches = 0;
@@ -139,7 +140,7 @@ public sealed class ContrastiveProbe : IProbe
             var z2 = model.forward(Augment(batch, augmentation));
             var loss = BarlowTwinsNet.Loss(z1, z2, lambda);
             sum += ctx.CheckedLoss(loss, "train", epoch, batches);
-            loss.backward();
+            ctx.Backward(loss, parameters, "train", epoch, batches);
             optimizer.step();
             batches++;
             ctx.CancellationToken.ThrowIfCancellationRequested();

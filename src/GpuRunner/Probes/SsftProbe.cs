@@ -65,6 +65,11 @@ public sealed class SsftProbe(SsftModelKind kind) : IProbe
             ? (nn.Module<Tensor, Tensor>)new SeedAutoencoder(settings.LatentDim, channels)
             : ClassifierFactory.Create(settings.Architecture, ctx.Data.ClassCount, channels);
         model.to(ctx.Device);
+        if (model is SeedAutoencoder autoencoder)
+        {
+            autoencoder.Encoder.DropoutSeed = spec.Seed;
+            if (ctx.Device.type == DeviceType.CPU) autoencoder.UseChannelsLast();
+        }
         using var x1 = TensorData.Images(ctx.Data, first, ctx.Device);
         using var x2 = TensorData.Images(ctx.Data, second, ctx.Device);
         using var y1 = kind == SsftModelKind.Classifier ? TensorData.Labels(ctx.Data, first, ctx.Device) : torch.zeros(n, ScalarType.Int64, ctx.Device);
@@ -177,6 +182,7 @@ public sealed class SsftProbe(SsftModelKind kind) : IProbe
         var score = new float[n];
         var correct = new byte[n];
         model.train();
+        var parameters = model.parameters().ToArray();
         using var order = torch.tensor(permutation, device: ctx.Device);
         double sum = 0;
         var batches = 0;
@@ -197,7 +203,7 @@ public sealed class SsftProbe(SsftModelKind kind) : IProbe
                 TensorData.CopyInto(s, score, start);
                 CopyInto(c, correct, start);
             }
-            loss.backward();
+            ctx.Backward(loss, parameters, "learn", epoch, batches);
             optimizer.step();
             sum += value;
             batches++;
@@ -211,6 +217,7 @@ public sealed class SsftProbe(SsftModelKind kind) : IProbe
         var n = (int)x.shape[0];
         var batchSize = ctx.Spec.Settings.BatchSize;
         model.train();
+        var parameters = model.parameters().ToArray();
         using var order = torch.tensor(EpochPermutation.Create(ctx.Spec.Seed, epoch, n, stream: 2), device: ctx.Device);
         double sum = 0;
         var batch = 0;
@@ -226,7 +233,7 @@ public sealed class SsftProbe(SsftModelKind kind) : IProbe
             optimizer.zero_grad();
             var loss = Loss(model.forward(xb), xb, yb);
             sum += ctx.CheckedLoss(loss, "forget", epoch, batch);
-            loss.backward();
+            ctx.Backward(loss, parameters, "forget", epoch, batch);
             optimizer.step();
             ctx.CancellationToken.ThrowIfCancellationRequested();
         }

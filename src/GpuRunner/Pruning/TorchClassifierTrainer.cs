@@ -60,6 +60,7 @@ public sealed class TorchClassifierTrainer : IClassifierTrainer
         using var y = torch.tensor(train.Labels.Select(l => (long)l).ToArray(), device: dev);
         using var optimizer = torch.optim.Adam(model.parameters(), o.LearningRate ?? DefaultLearningRate);
         var batch = Math.Max(1, o.BatchSize);
+        var parameters = model.parameters().ToArray();
         for (var epoch = 0; epoch < o.Epochs; epoch++)
         {
             model.train();
@@ -73,7 +74,8 @@ public sealed class TorchClassifierTrainer : IClassifierTrainer
                 var loss = nn.functional.cross_entropy(model.forward(x.index_select(0, idx)), y.index_select(0, idx));
                 var value = loss.item<float>();
                 if (!float.IsFinite(value)) throw new InvalidOperationException($"Classifier training diverged: loss {value} at epoch {epoch}, batch {start / batch}.");
-                loss.backward();
+                try { Training.GuardedBackward.Run(loss, parameters, $"Classifier training, epoch {epoch + 1}, batch {start / batch + 1}"); }
+                catch (Training.NonFiniteValueException e) { throw new InvalidOperationException(e.Message, e); }
                 optimizer.step();
             }
         }

@@ -4,29 +4,37 @@ using TorchSharp;
 namespace HardSamples.GpuRunner.Torch;
 
 /// <summary>
-/// One-time native set-up every TorchSharp entry point calls before its first torch operation:
-/// pins oneDNN to SSE4.1 kernels unless the user chose an ISA (float32 convolution backward produced NaN with the
-/// AVX-512 kernels on this machine class, see PLATFORM_NOTES), makes idle OpenMP threads sleep instead of spin unless the
-/// user chose a policy (spinning workers burnt 3× the CPU of the work itself on a shared 2-core machine), then loads libtorch.
+/// One-time native set-up every TorchSharp entry point calls before its first torch operation, then loads libtorch:
+/// <list type="bullet">
+/// <item>oneDNN's instruction set is left to oneDNN (AVX-512 here, 2× the SSE4.1 speed) unless the user set
+/// <c>DNNL_MAX_CPU_ISA</c>. PLATFORM_NOTES saw NaN gradients from multi-threaded AVX-512/AVX2 convolution backward on
+/// this machine class; every training step now checks its gradients and recomputes a non-finite one on one thread
+/// (<see cref="Training.ProbeContext.Backward"/>), so the fast kernels are safe to use. <c>DNNL_MAX_CPU_ISA=SSE41</c>
+/// still restores the old behaviour.</item>
+/// <item>Idle OpenMP workers spin for a bounded time (<c>GOMP_SPINCOUNT</c> 3,000,000, a few milliseconds) and then
+/// sleep, unless the user chose <c>OMP_WAIT_POLICY</c> or <c>GOMP_SPINCOUNT</c>: sleeping at once cost ≈15 % of an epoch in
+/// wake-ups; spinning forever (<c>ACTIVE</c>) starved the runtime's own threads on 2 cores.</item>
+/// <item>glibc keeps freed activation buffers (see <see cref="HeapTuned"/>).</item>
+/// </list>
 /// </summary>
 public static partial class TorchRuntime
 {
     /// <summary>oneDNN's environment variable capping the instruction set it dispatches to.</summary>
     public const string OneDnnIsaVariable = "DNNL_MAX_CPU_ISA";
 
-    /// <summary>The value applied when the user set none.</summary>
-    public const string DefaultOneDnnIsa = "SSE41";
-
     /// <summary>OpenMP's wait policy variable.</summary>
     public const string OpenMpWaitPolicyVariable = "OMP_WAIT_POLICY";
 
-    /// <summary>The wait policy applied when the user set none (and no GOMP_SPINCOUNT).</summary>
-    public const string DefaultOpenMpWaitPolicy = "PASSIVE";
+    /// <summary>GNU OpenMP's spin count variable.</summary>
+    public const string SpinCountVariable = "GOMP_SPINCOUNT";
+
+    /// <summary>The spin count applied when the user set neither a wait policy nor a spin count.</summary>
+    public const string DefaultSpinCount = "3000000";
 
     private static readonly Lock Gate = new();
     private static bool initialized;
 
-    /// <summary>The oneDNN ISA in effect for this process (the user's value or <see cref="DefaultOneDnnIsa"/>).</summary>
+    /// <summary>The oneDNN ISA cap the user set for this process, or null (oneDNN picks the best the CPU has).</summary>
     public static string? OneDnnIsa { get; private set; }
 
     /// <summary>Applies the native settings and loads libtorch; safe to call many times from any thread.</summary>
@@ -36,8 +44,9 @@ public static partial class TorchRuntime
         lock (Gate)
         {
             if (initialized) return;
-            OneDnnIsa = ApplyOneDnnIsa();
-            if (string.IsNullOrEmpty(NativeGetEnv("GOMP_SPINCOUNT"))) SetNativeDefault(OpenMpWaitPolicyVariable, DefaultOpenMpWaitPolicy);
+            OneDnnIsa = NativeGetEnv(OneDnnIsaVariable) is { Length: > 0 } isa ? isa : null;
+            if (string.IsNullOrEmpty(NativeGetEnv(OpenMpWaitPolicyVariable))) SetNativeDefault(SpinCountVariable, DefaultSpinCount);
+            HeapTuned = TuneHeap();
             try
             {
                 // Forces the native load now, with a readable error, instead of inside a later static constructor.
@@ -54,14 +63,38 @@ public static partial class TorchRuntime
         }
     }
 
-    /// <summary>
-    /// Sets <see cref="OneDnnIsaVariable"/> in the native environment (libc <c>setenv</c>; .NET's own environment
-    /// block is not seen by native <c>getenv</c>) unless it already has a value; returns the value in effect.
-    /// </summary>
-    internal static string? ApplyOneDnnIsa() => SetNativeDefault(OneDnnIsaVariable, DefaultOneDnnIsa);
+    /// <summary>True when <see cref="TuneHeap"/> changed glibc's allocator settings in this process.</summary>
+    public static bool HeapTuned { get; private set; }
 
-    /// <summary>Sets a native environment variable unless it has a value; returns the value in effect.</summary>
-    private static string? SetNativeDefault(string name, string value)
+    /// <summary>
+    /// Keeps freed activation buffers in glibc's heap instead of returning them to the kernel after every batch:
+    /// libtorch frees and re-allocates megabyte-sized tensors per operation, and with glibc's defaults each one came back
+    /// as fresh pages (≈2.8 M page faults and 6 s of system time over three 57,000-sample epochs; ≈0.4 M and 2 s after).
+    /// Skipped when the user set any <c>MALLOC_*</c> tunable or on a non-glibc system.
+    /// </summary>
+    private static bool TuneHeap()
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        foreach (var name in new[] { "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_", "MALLOC_ARENA_MAX", "GLIBC_TUNABLES" })
+            if (!string.IsNullOrEmpty(NativeGetEnv(name))) return false;
+        try
+        {
+            const int trimThreshold = -1, topPad = -2, mmapThreshold = -3;
+            // 32 MiB is glibc's largest mmap threshold on 64-bit systems: every activation of these probes stays below it.
+            return MallOpt(mmapThreshold, 32 << 20) == 1 & MallOpt(trimThreshold, 1 << 30) == 1 & MallOpt(topPad, 64 << 20) == 1;
+        }
+        catch (EntryPointNotFoundException) { return false; }
+        catch (DllNotFoundException) { return false; }
+    }
+
+    [LibraryImport("libc", EntryPoint = "mallopt")]
+    private static partial int MallOpt(int parameter, int value);
+
+    /// <summary>
+    /// Sets a native environment variable (libc <c>setenv</c>; .NET's own environment block is not seen by native
+    /// <c>getenv</c>) unless it has a value; returns the value in effect.
+    /// </summary>
+    internal static string? SetNativeDefault(string name, string value)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return Environment.GetEnvironmentVariable(name);
         var existing = NativeGetEnv(name);

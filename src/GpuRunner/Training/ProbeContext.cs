@@ -13,6 +13,7 @@ namespace HardSamples.GpuRunner.Training;
 public sealed class ProbeContext
 {
     private readonly Dictionary<string, double> timings = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> counters = new(StringComparer.Ordinal);
     private readonly Stopwatch clock = Stopwatch.StartNew();
 
     internal ProbeContext(JobSpec spec, IArtifactStore store, PreparedData data, Device device, IProgress<ProbeProgress>? progress, ProbeRunOptions options, string dataIdentity, CancellationToken cancellationToken)
@@ -62,6 +63,9 @@ public sealed class ProbeContext
     /// <summary>Named wall times in seconds.</summary>
     public IReadOnlyDictionary<string, double> Timings => timings;
 
+    /// <summary>Named event counts (<c>gradient_retries</c>).</summary>
+    public IReadOnlyDictionary<string, long> Counters => counters;
+
     /// <summary>Time since the job started.</summary>
     public TimeSpan Elapsed => clock.Elapsed;
 
@@ -96,6 +100,18 @@ public sealed class ProbeContext
                 $"Job '{Spec.JobId}': the training loss became {value} in phase '{phase}', epoch {epoch + 1}, batch {batch + 1}. " +
                 "Training diverged (or the CPU kernels misbehaved); no artifacts were written for this job.");
         return value;
+    }
+
+    /// <summary>
+    /// Back-propagates <paramref name="loss"/> through <see cref="GuardedBackward"/> (finite gradients or a clear error),
+    /// counting recomputed passes under <c>gradient_retries</c>.
+    /// </summary>
+    /// <exception cref="NonFiniteValueException">The gradients stayed non-finite.</exception>
+    public void Backward(Tensor loss, IReadOnlyList<TorchSharp.Modules.Parameter> parameters, string phase, int epoch, int batch)
+    {
+        var retries = GuardedBackward.Run(loss, parameters, $"Job '{Spec.JobId}', phase '{phase}', epoch {epoch + 1}, batch {batch + 1}",
+            Options.InjectNonFiniteGradient is { } hook ? attempt => hook(phase, epoch, batch, attempt) : null);
+        if (retries > 0) counters["gradient_retries"] = counters.GetValueOrDefault("gradient_retries") + retries;
     }
 
     /// <summary>Sends a progress report.</summary>

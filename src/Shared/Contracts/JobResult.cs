@@ -51,6 +51,9 @@ public sealed record JobResult
     /// <summary>Named wall times in seconds (e.g. <c>train</c>, <c>record</c>, <c>total</c>).</summary>
     public IReadOnlyDictionary<string, double> Timings { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>Named event counts (e.g. <c>gradient_retries</c>: backward passes redone after non-finite gradients).</summary>
+    public IReadOnlyDictionary<string, long> Counters { get; init; } = new Dictionary<string, long>();
+
     /// <summary>
     /// SHA-256 identity of the spec (minus its callback) and of the input files the result was computed from; a runner
     /// returns a stored Succeeded result only when this still matches.

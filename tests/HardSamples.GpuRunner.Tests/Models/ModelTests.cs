@@ -27,6 +27,31 @@ public sealed class ModelTests
     }
 
     [Fact]
+    public void ChannelsLastGivesTheSameOutputsAndGradientsUpToRounding()
+    {
+        TorchRuntime.EnsureInitialized();
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(4);
+        var model = new SeedAutoencoder(10);
+        model.eval(); // no dropout: both passes see the same function
+        var x = torch.rand(16, 1, 28, 28);
+        (Tensor Output, Tensor[] Grads) Pass(bool channelsLast)
+        {
+            model.UseChannelsLast(channelsLast);
+            model.zero_grad();
+            var y = model.forward(x);
+            nn.functional.l1_loss(y, x).backward();
+            return (y.detach().clone(), model.parameters().Select(p => p.grad!.detach().clone()).ToArray());
+        }
+        var plain = Pass(false);
+        var nhwc = Pass(true);
+        Assert.True(plain.Output.sub(nhwc.Output).abs().max().item<float>() < 1e-5f);
+        foreach (var (a, b) in plain.Grads.Zip(nhwc.Grads))
+            Assert.True(a.sub(b).abs().max().item<float>() <= 1e-5f + 1e-3f * a.abs().max().item<float>());
+        Assert.All(model.parameters(), p => Assert.True(p.is_contiguous())); // parameters keep their ordinary layout
+    }
+
+    [Fact]
     public void TheSsftClassifiersHaveTheDocumentedSizes()
     {
         TorchRuntime.EnsureInitialized();

@@ -100,6 +100,45 @@ public sealed class AutoencoderProbeTests
     }
 
     [Fact]
+    public async Task AOneOffNonFiniteGradientIsRecomputedOnOneThreadAndCounted()
+    {
+        var store = new InMemoryArtifactStore();
+        await TestData.WriteMnistAsync(store, "run1/data/", 200);
+        var spec = TestData.Spec(ProbeKind.Autoencoder, "ae", epochs: 2);
+        var cleanStore = new InMemoryArtifactStore();
+        await TestData.WriteMnistAsync(cleanStore, "run1/data/", 200);
+        var reference = await ProbeRunner.RunAsync(spec, cleanStore);
+        var options = new ProbeRunOptions { InjectNonFiniteGradient = (_, epoch, batch, attempt) => epoch == 1 && batch == 0 && attempt == 1 };
+
+        var result = await ProbeRunner.RunAsync(spec, store, null, options);
+
+        Assert.True(result.Status == JobStatus.Succeeded, result.Error);
+        Assert.Equal(1, result.Counters["gradient_retries"]);
+        Assert.False(reference.Counters.ContainsKey("gradient_retries"));
+        var losses = TestData.Array<float>(store, spec.OutputPrefix + "losses.npy");
+        Assert.All(losses.Data, v => Assert.True(float.IsFinite(v)));
+        // The recomputed pass uses the same graph and dropout masks: the run ends where the clean run ends (float rounding aside).
+        var clean = TestData.Array<float>(cleanStore, spec.OutputPrefix + "losses.npy");
+        for (var i = 0; i < losses.Data.Length; i++) Assert.Equal(clean.Data[i], losses.Data[i], 1e-3f);
+    }
+
+    [Fact]
+    public async Task GradientsThatStayNonFiniteFailTheJobWithAClearError()
+    {
+        var store = new InMemoryArtifactStore();
+        await TestData.WriteMnistAsync(store, "run1/data/", 200);
+        var spec = TestData.Spec(ProbeKind.Autoencoder, "ae", epochs: 2);
+        var options = new ProbeRunOptions { InjectNonFiniteGradient = (_, epoch, batch, _) => epoch == 1 && batch == 0 };
+
+        var result = await ProbeRunner.RunAsync(spec, store, null, options);
+
+        Assert.Equal(JobStatus.Failed, result.Status);
+        Assert.Contains("gradients stayed non-finite after 3 backward passes", result.Error);
+        Assert.Contains("epoch 2, batch 1", result.Error);
+        Assert.DoesNotContain(store.Names(spec.OutputPrefix), n => n.EndsWith(".npy") && !n.Contains("/checkpoint/"));
+    }
+
+    [Fact]
     public async Task ASucceededJobIsNotRunAgainUnlessItsSpecChanged()
     {
         var store = new InMemoryArtifactStore();
