@@ -63,7 +63,8 @@ public sealed class ContractsTests
         Assert.Equal(("B", "A"), (jobs[2].Split, jobs[2].SecondSplit));
         Assert.Equal("lenet", jobs[1].Settings.Architecture);
         Assert.Equal(7, jobs[0].Epochs);
-        Assert.Equal(512, jobs[0].Settings.BatchSize);
+        Assert.Equal(32, jobs[0].Settings.BatchSize); // automatic: 100 samples → the smallest batch
+        Assert.Equal(256, JobPlanner.PlanProbes("r1", new RunRequest { Probes = ["ae"] }, data with { Count = 57_000 })[0].Settings.BatchSize);
         Assert.Equal("r1/probes/ssft-ba/", jobs[2].OutputPrefix);
         var smallBatch = JobPlanner.PlanProbes("r1", new RunRequest { Probes = ["ae"], AutoencoderBatchSize = 128 }, data);
         Assert.Equal(128, smallBatch[0].Settings.BatchSize);
@@ -71,6 +72,16 @@ public sealed class ContractsTests
         var unlabeled = data with { HasLabels = false };
         Assert.Contains("needs labels", Assert.Throws<ArgumentException>(() => JobPlanner.PlanProbes("r1", new RunRequest { Probes = ["ssft"] }, unlabeled)).Message);
     }
+
+    [Theory]
+    [InlineData(1, 32)]
+    [InlineData(9_599, 32)]
+    [InlineData(9_600, 64)]
+    [InlineData(57_000, 256)]
+    [InlineData(76_800, 512)]
+    [InlineData(1_000_000, 512)]
+    public void The_automatic_autoencoder_batch_aims_at_150_steps_an_epoch(int samples, int batch)
+        => Assert.Equal(batch, RunDefaults.AutoencoderBatchFor(samples));
 
     [Fact]
     public void A_metric_job_carries_its_shard_and_run()

@@ -23,7 +23,7 @@ internal static class RunCommand
     {
         var dataset = new Option<string>("--dataset") { Description = "mnist-sample, fashion-mnist, a dataset file/folder, or datasets/NAME in the storage's datasets container", DefaultValueFactory = _ => "mnist-sample" };
         var epochs = new Option<int>("--epochs") { Description = "autoencoder epochs", DefaultValueFactory = _ => RunDefaults.AutoencoderEpochs };
-        var aeBatch = new Option<int?>("--ae-batch") { Description = "autoencoder mini-batch size (default: the seed's 512)" };
+        var aeBatch = new Option<int?>("--ae-batch") { Description = "autoencoder mini-batch size (default: automatic, about 150 steps an epoch: 64 for the bundled sample, the seed's 512 from 76,800 samples)" };
         var ssftEpochs = new Option<int>("--ssft-epochs") { Description = "SSFT epochs per phase", DefaultValueFactory = _ => RunDefaults.SsftEpochs };
         var ssftArch = new Option<string>("--ssft-arch") { Description = "SSFT network: lenet (fast on a CPU) or seed (the seed's 225k-parameter CNN)", DefaultValueFactory = _ => "lenet" };
         var probes = new Option<string>("--probes") { Description = "comma-separated probes: ae, ssft, ae-ssft, contrastive", DefaultValueFactory = _ => "ae,ssft" };

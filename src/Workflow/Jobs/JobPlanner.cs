@@ -17,7 +17,7 @@ public static class JobPlanner
             switch (probe)
             {
                 case "ae":
-                    jobs.Add(Spec(runId, "ae", ProbeKind.Autoencoder, request, data, "all", null, request.Epochs, AutoencoderSettings(request)));
+                    jobs.Add(Spec(runId, "ae", ProbeKind.Autoencoder, request, data, "all", null, request.Epochs, AutoencoderSettings(request, data.Count)));
                     break;
                 case "ssft":
                     RequireLabels(data, probe);
@@ -28,7 +28,7 @@ public static class JobPlanner
                     break;
                 case "ae-ssft":
                     var aeSsftEpochs = request.SsftEpochs ?? RunDefaults.SsftEpochs;
-                    var aeSettings = AutoencoderSettings(request) with { Threshold = 0.15, EvalsPerEpoch = request.SsftEvalsPerEpoch };
+                    var aeSettings = AutoencoderSettings(request, data.Count / 2) with { Threshold = 0.15, EvalsPerEpoch = request.SsftEvalsPerEpoch };
                     jobs.Add(Spec(runId, "ae-ssft-ab", ProbeKind.AeSsft, request, data, "A", "B", aeSsftEpochs, aeSettings));
                     jobs.Add(Spec(runId, "ae-ssft-ba", ProbeKind.AeSsft, request, data, "B", "A", aeSsftEpochs, aeSettings));
                     break;
@@ -113,12 +113,12 @@ public static class JobPlanner
 
     private static ProbeSettings BaseSettings(RunRequest request) => new() { Extra = request.ProbeExtra };
 
-    private static ProbeSettings AutoencoderSettings(RunRequest request)
+    private static ProbeSettings AutoencoderSettings(RunRequest request, int samples)
         // Per-sample SSIM costs a decoder pass over every sample; about ten snapshots are enough for its aggregates.
         => BaseSettings(request) with
         {
             SsimEvery = Math.Max(1, request.Epochs / 10),
-            BatchSize = request.AutoencoderBatchSize ?? new ProbeSettings().BatchSize,
+            BatchSize = request.AutoencoderBatchSize ?? RunDefaults.AutoencoderBatchFor(samples),
         };
 
     private static void RequireLabels(PreparedDatasetRef data, string probe)
