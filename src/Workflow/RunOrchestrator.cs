@@ -66,7 +66,9 @@ public sealed class RunOrchestrator : TaskOrchestrator<RunRequest, RunSummary>
             // 1. Prepare the dataset.
             await EnterStageAsync(RunStages.Prepare, "preparing the dataset", dataset: request.Dataset);
             var data = await CallAsync<PreparedDatasetRef>(nameof(PrepareDatasetActivity), new PrepareDatasetInput(
-                _runId, request.Dataset, request.DatasetETag, request.MaxSamples, request.Corruption, request.Seed, request.ShardSize, RunLayout.Data(_runId)));
+                _runId, request.Dataset, request.DatasetETag, request.MaxSamples, request.Corruption, request.Seed, request.ShardSize, RunLayout.Data(_runId),
+                request.TestFraction));
+            if (data.TestCount > 0) _results[ProbeSamples.TestSplitRole] = ProbeSamples.TestSplitName(data);
 
             // 2. Probe jobs, all at once; each waits for its completion event or is caught by the status poll.
             var specs = JobPlanner.PlanProbes(_runId, request, data);

@@ -21,6 +21,13 @@ public sealed record RunRequest
     /// <summary>Use only the first this many source samples (null = all).</summary>
     public int? MaxSamples { get; init; }
 
+    /// <summary>
+    /// Fraction of the prepared samples held out as the <c>test</c> split (stratified by label), in [0, 0.5]; 0 = no
+    /// test split. Probes never train on it, the metric and ranking tables cover the other samples only, and
+    /// <c>hardsamples evaluate-pruning</c> measures accuracy on it.
+    /// </summary>
+    public double TestFraction { get; init; }
+
     /// <summary>Probes to run: <c>ae</c>, <c>ssft</c>, <c>ae-ssft</c>, <c>contrastive</c>.</summary>
     public IReadOnlyList<string> Probes { get; init; } = ["ae", "ssft"];
 

@@ -8,6 +8,9 @@ public static class RunRequestValidator
     /// <summary>Largest accepted epochs per probe.</summary>
     public const int MaxEpochs = 10_000;
 
+    /// <summary>Largest accepted <see cref="RunRequest.TestFraction"/>: at least half of the samples stay for the probes.</summary>
+    public const double MaxTestFraction = 0.5;
+
     /// <summary>Every problem of <paramref name="request"/> (empty when valid).</summary>
     public static IReadOnlyList<string> Validate(RunRequest request)
     {
@@ -17,6 +20,8 @@ public static class RunRequestValidator
         if (string.IsNullOrWhiteSpace(request.Dataset)) errors.Add("dataset is empty.");
         else if (request.Dataset.Length > 1024) errors.Add("dataset reference is longer than 1024 characters.");
         if (request.MaxSamples is < 100) errors.Add($"maxSamples {request.MaxSamples} is below 100.");
+        if (!double.IsFinite(request.TestFraction) || request.TestFraction < 0 || request.TestFraction > MaxTestFraction)
+            errors.Add($"testFraction {request.TestFraction} is outside [0, {MaxTestFraction}] (the share of samples held out as the test split; 0 = none).");
         if (request.Seed < 0) errors.Add("seed is negative.");
         if (request.Probes is null || request.Probes.Count == 0) errors.Add("probes is empty; choose from " + string.Join(", ", JobPlanner.KnownProbes) + ".");
         else

@@ -15,7 +15,9 @@ namespace HardSamples.Workflow;
 /// <param name="Seed">Seed for splits and shuffles.</param>
 /// <param name="ShardSize">Samples per shard split.</param>
 /// <param name="Prefix">Where the prepared dataset goes (<c>{runId}/data/</c>).</param>
-public sealed record PrepareDatasetInput(string RunId, string Dataset, string? DatasetETag, int? MaxSamples, CorruptionRequest Corruption, int Seed, int ShardSize, string Prefix);
+/// <param name="TestFraction">Fraction held out as the <c>test</c> split (0 = none); see <see cref="RunRequest.TestFraction"/>.</param>
+public sealed record PrepareDatasetInput(string RunId, string Dataset, string? DatasetETag, int? MaxSamples, CorruptionRequest Corruption, int Seed, int ShardSize, string Prefix,
+    double TestFraction = 0);
 
 /// <summary>A prepared dataset in the artifact store (see the shared data contract).</summary>
 /// <param name="Prefix">Prefix of <c>manifest.json</c>, <c>samples.npy</c>, splits…</param>
@@ -28,9 +30,13 @@ public sealed record PrepareDatasetInput(string RunId, string Dataset, string? D
 /// <param name="Shards">Names of the shard splits (<c>shard-000</c>…), in order.</param>
 /// <param name="InjectedCounts">Injected samples per kind (<c>mixture</c>, <c>flip</c>, <c>duplicate</c>).</param>
 /// <param name="Fingerprint">Content fingerprint (sha256) of the prepared samples.</param>
+/// <param name="TestCount">
+/// Samples in the held-out <c>test</c> split (0 = none). When positive, the probes train on the <c>train</c> split
+/// only and the metric and ranking tables have one row per <c>train</c> sample (see <see cref="ProbeSamples"/>).
+/// </param>
 public sealed record PreparedDatasetRef(
     string Prefix, int Count, int Channels, int Height, int Width, int ClassCount, bool HasLabels,
-    IReadOnlyList<string> Shards, IReadOnlyDictionary<string, int> InjectedCounts, string Fingerprint);
+    IReadOnlyList<string> Shards, IReadOnlyDictionary<string, int> InjectedCounts, string Fingerprint, int TestCount = 0);
 
 /// <summary>Input of the job start step.</summary>
 /// <param name="Spec">The job.</param>

@@ -27,9 +27,14 @@ internal static class EvaluatePruningCommand
         var classifier = new Option<string>("--classifier") { Description = "Classifier: " + string.Join(", ", Trainers.Keys), DefaultValueFactory = _ => "linear" };
         classifier.AcceptOnlyFromAmong([.. Trainers.Keys]);
         var noFull = new Option<bool>("--no-full") { Description = "Skip the full-pool baseline" };
-        var command = new Command("evaluate-pruning", "Train a classifier on score-pruned and random subsets; write results/pruning.csv and pruning.png.");
+        var holdout = new Option<double?>("--holdout")
+        {
+            Description = "Only for runs without a test split (start runs with 'run --test-fraction F' instead): hold out this fraction of the ranked clean samples as the test set; optimistic, the probes trained on them",
+        };
+        var command = new Command("evaluate-pruning",
+            "Train a classifier on score-pruned and random subsets, test it on the run's held-out test split (run --test-fraction); write results/pruning.csv and pruning.png.");
         store.AddTo(command);
-        foreach (var o in new Option[] { fractions, seeds, epochs, by, strategy, classifier, noFull }) command.Options.Add(o);
+        foreach (var o in new Option[] { fractions, seeds, epochs, by, strategy, classifier, noFull, holdout }) command.Options.Add(o);
         command.SetAction((parseResult, ct) => RunStoreOptions.GuardAsync(parseResult, async () =>
         {
             var options = new PruningEvaluationOptions
@@ -40,6 +45,7 @@ internal static class EvaluatePruningCommand
                 By = parseResult.GetValue(by)!,
                 Strategies = ParseStrategies(parseResult.GetValue(strategy)!),
                 IncludeFull = !parseResult.GetValue(noFull),
+                HoldoutFraction = parseResult.GetValue(holdout),
             }.Validate();
             var (artifacts, _, runId) = store.Resolve(parseResult);
             var o = parseResult.InvocationConfiguration.Output;

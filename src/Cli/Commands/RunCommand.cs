@@ -32,13 +32,18 @@ internal static class RunCommand
         var resume = new Option<string?>("--resume") { Description = "continue the interrupted run RUNID from its stored artifacts" };
         var runId = new Option<string?>("--run-id") { Description = "id of the new run (default: generated)" };
         var maxSamples = new Option<int?>("--max-samples") { Description = "use only the first N source samples" };
+        var testFraction = new Option<double>("--test-fraction")
+        {
+            Description = "hold out this fraction of the samples (stratified) as a test split the probes never train on, for evaluate-pruning; 0 = none, at most 0.5",
+            DefaultValueFactory = _ => 0,
+        };
         var seed = new Option<int>("--seed") { Description = "seed of every draw", DefaultValueFactory = _ => 91 };
         var launcher = new Option<string>("--launcher") { Description = "in-process (GpuRunner library) or process (GpuRunner child processes)", DefaultValueFactory = _ => "in-process" };
         var threads = new Option<int?>("--threads") { Description = "torch threads per job (default: one per core)" };
         var plain = new Option<bool>("--plain") { Description = "print progress as lines instead of bars" };
         var command = new Command("run", "Run the whole pipeline (prepare, probes, metrics, correlations, ranking, report) on this machine.")
         {
-            dataset, epochs, aeBatch, ssftEpochs, ssftArch, probes, output, storage, resume, runId, maxSamples, seed, launcher, threads, plain,
+            dataset, epochs, aeBatch, ssftEpochs, ssftArch, probes, output, storage, resume, runId, maxSamples, testFraction, seed, launcher, threads, plain,
         };
         command.SetAction(async (parseResult, ct) =>
         {
@@ -67,6 +72,7 @@ internal static class RunCommand
                         SsftArchitecture = parseResult.GetValue(ssftArch)!,
                         Probes = parseResult.GetValue(probes)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                         MaxSamples = parseResult.GetValue(maxSamples),
+                        TestFraction = parseResult.GetValue(testFraction),
                         Seed = parseResult.GetValue(seed),
                         // Local launchers raise the completion event themselves; the poll is only the safety net.
                         Wait = new JobWaitPolicy { PollInterval = TimeSpan.FromSeconds(10), Timeout = TimeSpan.FromHours(12), MaxAttempts = 2 },

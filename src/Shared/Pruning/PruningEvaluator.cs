@@ -28,8 +28,12 @@ public sealed record PruningEvaluationOptions
     /// <summary>Also train on the whole training pool once per seed (strategy <c>full</c>).</summary>
     public bool IncludeFull { get; init; } = true;
 
-    /// <summary>Held-out fraction when the run has no <c>splits/test.npy</c> (stratified, clean samples only).</summary>
-    public double HoldoutFraction { get; init; } = 0.2;
+    /// <summary>
+    /// Only for runs without <c>splits/test.npy</c>: hold out this fraction of the ranked clean samples (stratified) as
+    /// the test set. The probes trained on those samples, so the accuracy is optimistic; null (the default) makes such
+    /// a run fail with a message pointing at <c>hardsamples run --test-fraction</c>.
+    /// </summary>
+    public double? HoldoutFraction { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> on bad values.</summary>
     public PruningEvaluationOptions Validate()
@@ -39,7 +43,7 @@ public sealed record PruningEvaluationOptions
         if (Strategies.Count == 0 || Strategies.Distinct().Count() != Strategies.Count) throw new ArgumentException("--strategy needs one or more distinct strategies.");
         if (Seeds < 1) throw new ArgumentException($"--seeds must be at least 1; got {Seeds}.");
         if (Epochs < 1) throw new ArgumentException($"--epochs must be at least 1; got {Epochs}.");
-        if (!(HoldoutFraction > 0 && HoldoutFraction < 1)) throw new ArgumentException($"Hold-out fraction must be in (0, 1); got {HoldoutFraction}.");
+        if (HoldoutFraction is { } h && !(h > 0 && h < 1)) throw new ArgumentException($"--holdout must be in (0, 1); got {h}.");
         if (By.Equals("random", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException("--by random is the baseline itself; choose score or a metric.");
         return this;
     }
@@ -63,7 +67,8 @@ public sealed record PruningEvaluation(IReadOnlyList<PruningResultRow> Rows, str
 
 /// <summary>
 /// Trains a classifier on each kept subset and on random subsets of the same size (same class proportions), evaluates
-/// each on the held-out test split (clean labels when known), and stores <c>results/pruning.csv</c> and the plot <c>results/pruning.png</c>.
+/// each on the run's held-out test split (<c>data/splits/test.npy</c>, written by <c>hardsamples run --test-fraction</c>;
+/// an explicit <see cref="PruningEvaluationOptions.HoldoutFraction"/> for runs without one; clean labels when known), and stores <c>results/pruning.csv</c> and the plot <c>results/pruning.png</c>.
 /// </summary>
 public static class PruningEvaluator
 {
@@ -80,11 +85,18 @@ public static class PruningEvaluator
         var run = new RunReader(store, runId);
         var testSplit = (await run.TryReadNpyAsync<int>(RunBlobNames.Data(runId, "splits/test.npy"), ct))?.Data;
         string testSource;
-        if (testSplit is not null) testSource = "splits/test.npy";
+        if (testSplit is not null) testSource = "splits/test.npy" + (options.HoldoutFraction is null ? "" : " (--holdout ignored: the run has a test split)");
+        else if (options.HoldoutFraction is { } holdout)
+        {
+            testSplit = Holdout(inputs.Ranking, holdout);
+            testSource = $"seeded stratified hold-out of {holdout:P0} of the clean samples (the run has no test split; the probes trained on them)";
+        }
         else
         {
-            testSplit = Holdout(inputs.Ranking, options.HoldoutFraction);
-            testSource = $"seeded stratified hold-out of {options.HoldoutFraction:P0} of the clean samples (the run has no test split)";
+            throw new InvalidDataException(
+                $"Run '{runId}' has no held-out test split ({RunBlobNames.Data(runId, "splits/test.npy")}). Start the run with " +
+                "'hardsamples run --test-fraction 0.1' (testFraction in an API request), or pass --holdout F to hold out F of its ranked clean samples " +
+                "(the probes trained on those, so the accuracy is optimistic).");
         }
         var testSet = testSplit.ToHashSet();
         var pool = inputs.Ranking.Rows.Select(r => r.SampleId).Where(id => !testSet.Contains(id)).ToHashSet();

@@ -8,7 +8,10 @@ public static class JobPlanner
     /// <summary>Probe names accepted in <see cref="RunRequest.Probes"/>.</summary>
     public static readonly IReadOnlyList<string> KnownProbes = ["ae", "ssft", "ae-ssft", "contrastive"];
 
-    /// <summary>The probe jobs: AE on the full set, SSFT A→B and B→A, optional AE-SSFT (both directions) and contrastive.</summary>
+    /// <summary>
+    /// The probe jobs: AE on the full set, SSFT A→B and B→A, optional AE-SSFT (both directions) and contrastive. With a
+    /// held-out test split the whole-set probes train on <c>train</c> instead of <c>all</c> (A and B never hold test samples).
+    /// </summary>
     public static IReadOnlyList<JobSpec> PlanProbes(string runId, RunRequest request, PreparedDatasetRef data)
     {
         var jobs = new List<JobSpec>();
@@ -17,7 +20,7 @@ public static class JobPlanner
             switch (probe)
             {
                 case "ae":
-                    jobs.Add(Spec(runId, "ae", ProbeKind.Autoencoder, request, data, "all", null, request.Epochs, AutoencoderSettings(request, data.Count)));
+                    jobs.Add(Spec(runId, "ae", ProbeKind.Autoencoder, request, data, ProbeSamples.Split(data), null, request.Epochs, AutoencoderSettings(request, ProbeSamples.Count(data))));
                     break;
                 case "ssft":
                     RequireLabels(data, probe);
@@ -28,12 +31,12 @@ public static class JobPlanner
                     break;
                 case "ae-ssft":
                     var aeSsftEpochs = request.SsftEpochs ?? RunDefaults.SsftEpochs;
-                    var aeSettings = AutoencoderSettings(request, data.Count / 2) with { Threshold = 0.15, EvalsPerEpoch = request.SsftEvalsPerEpoch };
+                    var aeSettings = AutoencoderSettings(request, ProbeSamples.Count(data) / 2) with { Threshold = 0.15, EvalsPerEpoch = request.SsftEvalsPerEpoch };
                     jobs.Add(Spec(runId, "ae-ssft-ab", ProbeKind.AeSsft, request, data, "A", "B", aeSsftEpochs, aeSettings));
                     jobs.Add(Spec(runId, "ae-ssft-ba", ProbeKind.AeSsft, request, data, "B", "A", aeSsftEpochs, aeSettings));
                     break;
                 case "contrastive":
-                    jobs.Add(Spec(runId, "contrastive", ProbeKind.Contrastive, request, data, "all", null, request.Epochs, BaseSettings(request)));
+                    jobs.Add(Spec(runId, "contrastive", ProbeKind.Contrastive, request, data, ProbeSamples.Split(data), null, request.Epochs, BaseSettings(request)));
                     break;
                 default:
                     throw new ArgumentException($"Unknown probe '{probe}'; known probes: {string.Join(", ", KnownProbes)}.");

@@ -9,8 +9,9 @@ namespace HardSamples.Workflow.Steps;
 /// <summary>
 /// The real dataset step: resolves the reference (alias, local path, or a blob of the datasets store downloaded to a
 /// temporary folder and unzipped when it is a .zip), reads and validates it, keeps the first
-/// <see cref="PrepareDatasetInput.MaxSamples"/>, injects the corruption, splits (A/B halves and
-/// ⌈N/shard size⌉ shards) and writes the prepared layout under the input prefix.
+/// <see cref="PrepareDatasetInput.MaxSamples"/>, injects the corruption, splits (the optional held-out <c>test</c>
+/// split with its complement <c>train</c>, then A/B halves and ⌈n/shard size⌉ shards of the samples outside
+/// <c>test</c>) and writes the prepared layout under the input prefix.
 /// </summary>
 public sealed class DatasetStep(IArtifactStore runs, IArtifactStore? datasets) : IDatasetStep
 {
@@ -31,14 +32,18 @@ public sealed class DatasetStep(IArtifactStore runs, IArtifactStore? datasets) :
             if (input.MaxSamples is { } max && max < source.Count) source = Slice(source, max);
             var corruption = input.Corruption;
             var settings = new CorruptionSettings(corruption.MixRate, source.Labels is null ? 0 : corruption.FlipRate, corruption.DuplicateRate, (uint)corruption.Seed);
-            var shardCount = Math.Max(1, (int)Math.Ceiling(source.Count / (double)input.ShardSize));
-            var options = new PrepareOptions(settings, new SplitSettings((uint)input.Seed, Stratified: source.Labels is not null, ShardCount: shardCount));
+            // Shards cover the training pool; the source count is a close upper bound of it (mixtures shrink, duplicates grow it).
+            var pool = source.Count * (1 - input.TestFraction);
+            var shardCount = Math.Max(1, (int)Math.Ceiling(pool / input.ShardSize));
+            var options = new PrepareOptions(settings, new SplitSettings((uint)input.Seed, Stratified: source.Labels is not null, ShardCount: shardCount,
+                TestFraction: input.TestFraction));
             var dataset = PreparedDatasetBuilder.Build(source, options);
             cancellationToken.ThrowIfCancellationRequested();
             // A prepared set under this prefix without the step marker is a half-finished earlier attempt: replace it.
             var m = await PreparedDatasetStore.WriteAsync(runs, input.Prefix, dataset, overwrite: true, cancellationToken);
             return new PreparedDatasetRef(input.Prefix, m.Count, m.Channels, m.Height, m.Width, m.ClassCount, m.HasLabels,
-                m.Splits.Where(s => s.StartsWith("shard-", StringComparison.Ordinal)).ToList(), m.InjectedCounts, m.Fingerprint);
+                m.Splits.Where(s => s.StartsWith("shard-", StringComparison.Ordinal)).ToList(), m.InjectedCounts, m.Fingerprint,
+                dataset.Splits.TryGetValue(SplitBuilder.Test, out var test) ? test.Length : 0);
         }
         finally
         {

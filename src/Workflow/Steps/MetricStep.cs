@@ -21,7 +21,9 @@ namespace HardSamples.Workflow.Steps;
 /// phase's training dynamics (confidence, variability, correctness) and the held-out true-class probability.</item>
 /// </list>
 /// Each shard writes <c>part.json</c> (columns, rows) and <c>values.npy</c> (float64 [columns, rows]) under its prefix;
-/// the merge assembles <c>results/metrics.csv</c> and <c>results/metrics.parquet</c> (one row per sample, <c>idx</c> first).
+/// the merge assembles <c>results/metrics.csv</c> and <c>results/metrics.parquet</c> (one row per sample the probes
+/// trained on, <c>idx</c> first: every sample, or the <c>train</c> split when the run holds out a test split; see
+/// <see cref="ProbeSamples"/>). Shard rows are positions in that list; SSFT and near-duplicate outputs are mapped by sample id.
 /// </summary>
 public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism = null) : IMetricStep
 {
@@ -36,6 +38,8 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
         if (Job(run, ProbeKind.Autoencoder) is { } ae)
         {
             var (epochs, samples) = await AeShapeAsync(ae, cancellationToken);
+            if (samples != ProbeSamples.Count(run.Dataset))
+                throw new InvalidDataException($"{ae.OutputPrefix}losses.npy covers {samples} samples; the run's probes train on {ProbeSamples.Count(run.Dataset)} ({run.Dataset.Count} prepared, {run.Dataset.TestCount} held out for test).");
             var options = SuiteOptions(epochs);
             foreach (var unit in MetricSuite.Plan(epochs, samples, options, run.Dataset.Count <= 0 ? int.MaxValue : ShardRows(run)))
             {
@@ -78,7 +82,7 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
                 part = await SsimAsync(Job(run, ProbeKind.Autoencoder)!, Int(shard, "epochs"), cancellationToken);
                 break;
             case "neardup":
-                part = await NearDuplicatesAsync(Job(run, ProbeKind.Autoencoder)!, Int(shard, "epoch"), cancellationToken);
+                part = await NearDuplicatesAsync(run, Job(run, ProbeKind.Autoencoder)!, Int(shard, "epoch"), cancellationToken);
                 break;
             case "ssft" or "aessft":
                 part = await SsftAsync(run, run.Jobs.Single(j => j.JobId == shard.Parameters["job"]), shard.Family, cancellationToken);
@@ -94,7 +98,8 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
     public async Task<MergedMetricsRef> MergeAsync(MergeMetricsInput input, CancellationToken cancellationToken)
     {
         var run = input.Run;
-        var n = run.Dataset.Count;
+        var rows = await ProbeSamples.ReadAsync(store, run.Dataset, cancellationToken);
+        var n = rows.Length;
         var extra = new List<(string Name, double[] Values)>();
         var suiteShards = new List<MetricShard>();
         int? epochs = null;
@@ -120,6 +125,7 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
             }
         }
         var table = epochs is { } e ? MetricSuite.Merge(suiteShards, e, n, SuiteOptions(e)) : new MetricTable(n);
+        if (run.Dataset.TestCount > 0) table = WithSampleIds(table, rows);
         foreach (var (name, values) in extra)
         {
             var missing = Array.FindIndex(values, double.IsNaN);
@@ -206,14 +212,15 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
         return new Part(names, 0, values, null);
     }
 
-    private async Task<Part> NearDuplicatesAsync(JobOutcome ae, int epoch, CancellationToken ct)
+    private async Task<Part> NearDuplicatesAsync(RunArtifacts run, JobOutcome ae, int epoch, CancellationToken ct)
     {
         var (embeddings, _) = await AeArraysAsync(ae, ct);
+        var ids = await ProbeSamples.ReadAsync(store, run.Dataset, ct); // embedding row → sample id
         var points = MetricSuite.PointsAt(embeddings, epoch);
         var found = await Task.Run(() => NearDuplicates.Find(points, new NearDuplicateOptions(), Kernel(), ct), ct);
         var csv = new StringBuilder("sample_a,sample_b,distance\n");
         foreach (var p in found.Pairs)
-            csv.Append(CultureInfo.InvariantCulture, $"{p.First},{p.Second},{MetricTableWriter.Format(p.Distance)}\n");
+            csv.Append(CultureInfo.InvariantCulture, $"{ids[p.First]},{ids[p.Second]},{MetricTableWriter.Format(p.Distance)}\n");
         return new Part([], 0, [], csv.ToString());
     }
 
@@ -230,13 +237,16 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
         var secondCount = spec.SecondSplit is { } second ? await SplitCountAsync(run.Dataset.Prefix, second, ct) : n;
         var steps = Math.Max(1, (int)Math.Ceiling(secondCount / (double)Math.Max(1, spec.Settings.BatchSize)));
         var forgetting = SsftTimes.Forgetting<float>(forget.Data, n, Math.Max(1, spec.Settings.EvalsPerEpoch), steps, threshold);
-        // Columns over all samples: this direction fills its first split, the other direction fills the rest.
-        var total = run.Dataset.Count;
+        // Columns over all table rows: this direction fills its first split, the other direction fills the rest.
+        var rows = await ProbeSamples.ReadAsync(store, run.Dataset, ct);
+        var rowOf = ProbeSamples.RowOf(rows);
+        foreach (var id in index)
+            if (!rowOf.ContainsKey(id)) throw new InvalidDataException($"{job.OutputPrefix}sample_index.npy names sample {id}, which the probes must not train on (held-out test split or out of range).");
         double[] Spread<T>(T[] local) where T : struct, IConvertible
         {
-            var full = new double[total];
+            var full = new double[rows.Length];
             Array.Fill(full, double.NaN);
-            for (var i = 0; i < n; i++) full[index[i]] = Convert.ToDouble(local[i], CultureInfo.InvariantCulture);
+            for (var i = 0; i < n; i++) full[rowOf[index[i]]] = Convert.ToDouble(local[i], CultureInfo.InvariantCulture);
             return full;
         }
         // Training dynamics of the learning phase (by sample) and the held-out view of the forgetting phase: the mean
@@ -254,6 +264,14 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
              $"{prefix}_confidence", $"{prefix}_variability", $"{prefix}_correctness", $"{prefix}_heldout_prob"], 0,
             [Spread(learning.Epoch), Spread(learning.StepWithSentinel), Spread(forgetting.Epoch), Spread(forgetting.StepWithSentinel),
              Spread(dynamics.Confidence), Spread(dynamics.Variability), Spread(dynamics.Correctness), Spread(heldOut)], null);
+    }
+
+    /// <summary>The same columns over rows keyed by <paramref name="sampleIds"/> (the <c>idx</c> column).</summary>
+    private static MetricTable WithSampleIds(MetricTable table, int[] sampleIds)
+    {
+        var keyed = new MetricTable(sampleIds);
+        foreach (var column in table.Columns) keyed.Add(column);
+        return keyed;
     }
 
     /// <summary>Reorders <c>[E, n]</c> values from presentation order to sample order.</summary>

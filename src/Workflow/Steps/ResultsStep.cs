@@ -28,12 +28,16 @@ public sealed class ResultsStep(IArtifactStore store, ITableStore tables, string
         var runId = input.Run.RunId;
         var table = await ReadMetricsAsync(input.Metrics, cancellationToken);
         var injected = await ReadNpyAsync<int>(input.Run.Dataset.Prefix + "injected.npy", cancellationToken);
-        if (injected.Data.Length != table.RowCount)
-            throw new InvalidDataException($"injected.npy has {injected.Data.Length} entries; the metric table has {table.RowCount} rows.");
+        if (injected.Data.Length != input.Run.Dataset.Count)
+            throw new InvalidDataException($"injected.npy has {injected.Data.Length} entries for {input.Run.Dataset.Count} prepared samples.");
+        // The table's rows are the samples the probes trained on (all, or all but a held-out test split): look them up by id.
+        var bad = Array.FindIndex(table.SampleIndex, id => id < 0 || id >= injected.Data.Length);
+        if (bad >= 0) throw new InvalidDataException($"The metric table names sample {table.SampleIndex[bad]}, outside the {injected.Data.Length} prepared samples.");
+        var kinds = table.SampleIndex.Select(id => injected.Data[id]).ToArray();
         var byTarget = new List<(string Target, IReadOnlyList<CorrelationRow> Rows)>();
         foreach (var (name, code) in InjectedTargets)
         {
-            var target = injected.Data.Select(k => k == code ? 1.0 : 0.0).ToArray();
+            var target = kinds.Select(k => k == code ? 1.0 : 0.0).ToArray();
             var positives = target.Count(t => t == 1);
             if (positives == 0 || positives == target.Length) continue; // no contrast: nothing to correlate
             byTarget.Add((name, MetricSuite.Correlations(table, target)));

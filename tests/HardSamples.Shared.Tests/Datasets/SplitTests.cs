@@ -17,6 +17,8 @@ public class SplitTests
         var b = splits["B"];
         var t = splits.GetValueOrDefault("test", []);
         Assert.Equal(test > 0, splits.ContainsKey("test"));
+        Assert.Equal(test > 0, splits.ContainsKey("train"));
+        if (test > 0) Assert.Equal(Enumerable.Range(0, n).Except(t), splits["train"]); // the probes' pool: everything but the test split
         Assert.Empty(a.Intersect(b));
         Assert.Empty(a.Intersect(t));
         Assert.Empty(b.Intersect(t));

@@ -20,7 +20,8 @@ public sealed record SplitSettings(uint Seed = 91, bool Stratified = true, int S
 
 /// <summary>
 /// Builds the named splits of a prepared dataset, each a sorted int32 index array: <c>test</c> (optional held-out
-/// set), <c>A</c> and <c>B</c> (the SSFT halves of the rest) and <c>shard-000</c>… (K contiguous, balanced ranges of the rest).
+/// set) with <c>train</c> (every other sample, the pool the probes train on; only written when <c>test</c> is),
+/// <c>A</c> and <c>B</c> (the SSFT halves of the pool) and <c>shard-000</c>… (K contiguous, balanced ranges of the pool).
 /// </summary>
 public static class SplitBuilder
 {
@@ -32,6 +33,9 @@ public static class SplitBuilder
 
     /// <summary>Name of the held-out split.</summary>
     public const string Test = "test";
+
+    /// <summary>Name of the training pool (every sample outside <see cref="Test"/>); present only with a test split.</summary>
+    public const string Train = "train";
 
     /// <summary><c>shard-000</c>, <c>shard-001</c>, …</summary>
     public static string ShardName(int index) => $"shard-{index:000}";
@@ -50,6 +54,7 @@ public static class SplitBuilder
         {
             var (test, rest) = HoldOut(pool, stratify ? labels : null, settings.TestFraction, RandomStreams.Create(settings.Seed, RandomStreams.TestSplit));
             result[Test] = test;
+            result[Train] = rest;
             pool = rest;
         }
         var (a, b) = Halves(pool, stratify ? labels : null, RandomStreams.Create(settings.Seed, RandomStreams.Halves));
