@@ -121,7 +121,7 @@ public sealed class RunOrchestrator : TaskOrchestrator<RunRequest, RunSummary>
             await CallAsync<bool>(nameof(UpdateRunStatusActivity), new RunStatusUpdate(
                 _runId, RunStatus.Succeeded, RunStages.Done, 1, context.CurrentUtcDateTime, Message: best, Results: _results, Jobs: outcomes));
             return new RunSummary(_runId, RunStatus.Succeeded, data.Count, outcomes, _results, correlations.Best,
-                new DateTimeOffset(_started, TimeSpan.Zero), new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero));
+                new DateTimeOffset(_started, TimeSpan.Zero), new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero), data.TestCount);
         }
 
         public async Task ReportFailureAsync(string error)

@@ -11,6 +11,7 @@ namespace HardSamples.Workflow;
 /// <param name="Best">Best metric per injected target.</param>
 /// <param name="StartedAt">Orchestration start (UTC).</param>
 /// <param name="FinishedAt">Orchestration end (UTC).</param>
+/// <param name="TestSamples">Samples held out in the <c>test</c> split (not probed, not in the tables); 0 = none.</param>
 public sealed record RunSummary(
     string RunId, RunStatus Status, int Samples, IReadOnlyList<JobOutcome> Jobs, IReadOnlyDictionary<string, string> Results,
-    IReadOnlyList<TargetBest> Best, DateTimeOffset StartedAt, DateTimeOffset FinishedAt);
+    IReadOnlyList<TargetBest> Best, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, int TestSamples = 0);

@@ -128,7 +128,24 @@ public class ResultCommandsTests : IDisposable
         Assert.All(rows, r => Assert.InRange(r.Accuracy, 0.5, 1.0)); // 10 classes: chance is 0.1
         Assert.All(rows.Where(r => r.Fraction == 0.5), r => Assert.Equal(rows.First(x => x.Fraction == 0.5).Kept, r.Kept));
         Assert.Equal(_info.TestSplit.Length, rows[0].TestCount);
+        Assert.Contains("test set: splits/test.npy", output);
         Assert.True(new FileInfo(_runs.File("r1", "results", "pruning.png")).Length > 5000);
+    }
+
+    [Fact]
+    public async Task Evaluate_pruning_of_a_run_without_a_test_split_names_test_fraction_unless_a_holdout_is_asked_for()
+    {
+        SyntheticRun.Create(new LocalArtifactStore(_runs.Path), "r2", new SyntheticRunOptions { Count = 300, WithTestSplit = false });
+        var (code, _, err) = await Run("evaluate-pruning", "--run", "r2", "--runs", _runs.Path, "--fractions", "0.5", "--seeds", "1", "--epochs", "1");
+        Assert.Equal(2, code);
+        Assert.Contains("no held-out test split", err);
+        Assert.Contains("--test-fraction", err);
+        Assert.False(File.Exists(_runs.File("r2", "results", "pruning.csv")));
+
+        var (ok, output, okErr) = await Run("evaluate-pruning", "--run", "r2", "--runs", _runs.Path, "--fractions", "0.5", "--seeds", "1", "--epochs", "1", "--holdout", "0.2", "--no-full");
+        Assert.True(ok == 0, okErr);
+        Assert.Contains("test set: seeded stratified hold-out of 20", output);
+        Assert.Contains("hold-out", File.ReadAllText(_runs.File("r2", "results", "pruning.csv")));
     }
 
     [Fact]

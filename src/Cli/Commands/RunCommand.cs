@@ -124,7 +124,7 @@ internal static class RunCommand
             return 1;
         }
         var summary = final.ReadOutputAs<RunSummary>()!;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Run {id} succeeded in {clock.Elapsed.TotalSeconds:0} s ({summary.Samples} samples)."));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Run {id} succeeded in {clock.Elapsed.TotalSeconds:0} s ({summary.Samples} samples{(summary.TestSamples > 0 ? $", {summary.TestSamples} of them held out as the test split" : "")})."));
         foreach (var job in summary.Jobs)
             Console.WriteLine($"  job {job.JobId,-12} {(job.Reused ? "reused" : $"{job.Attempts} attempt(s)")}");
         foreach (var best in summary.Best)

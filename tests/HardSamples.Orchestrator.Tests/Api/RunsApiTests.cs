@@ -64,6 +64,8 @@ public sealed class RunsApiTests : IAsyncLifetime
     [InlineData("""{"dataset":"datasets/missing.zip"}""", "Unknown dataset 'datasets/missing.zip'")]
     [InlineData("""{"dataset":"/etc/passwd"}""", "Unknown dataset '/etc/passwd'")]
     [InlineData("""{"dataset":"datasets/../x"}""", "not a valid blob name")]
+    [InlineData("""{"dataset":"datasets/mnist-10k.zip","testFraction":0.7}""", "testFraction 0.7 is outside [0, 0.5]")]
+    [InlineData("""{"dataset":"datasets/mnist-10k.zip","testFraction":-0.1}""", "testFraction -0.1 is outside")]
     public async Task Bad_requests_get_400_and_schedule_nothing(string body, string expected)
     {
         var (status, error) = Read(await _api.StartRun(Json("POST", body), _h.Client, default));
@@ -71,6 +73,18 @@ public sealed class RunsApiTests : IAsyncLifetime
         Assert.Equal(400, status);
         Assert.Contains(expected, ErrorText(error));
         await AssertNothingScheduledAsync();
+    }
+
+    [Fact]
+    public async Task A_test_fraction_is_accepted_and_kept_with_the_stored_request()
+    {
+        var body = ValidBody.Replace("run-api-1", "run-api-tf").Replace("\"epochs\":2", "\"epochs\":2,\"testFraction\":0.2");
+        var (status, _) = Read(await _api.StartRun(Json("POST", body), _h.Client, default));
+
+        Assert.Equal(202, status);
+        var stored = await ArtifactJson.ReadAsync<RunRequest>(_h.P.Store, RunLayout.Request("run-api-tf"));
+        Assert.Equal(0.2, stored.TestFraction);
+        await _h.WaitAsync("run-api-tf");
     }
 
     [Fact]
