@@ -4,7 +4,7 @@ using HardSamples.TestSupport;
 namespace HardSamples.IntegrationTests;
 
 /// <summary>
-/// The report of a real pipeline run (CLI <c>run</c> on a small slice of the bundled sample, then
+/// The report of a real pipeline run (CLI <c>run</c> with a held-out test split on a small slice of the bundled sample, then
 /// <c>evaluate-pruning</c> and <c>report</c>) opened in headless Debian Chromium: every section rendered from real
 /// inputs, no console error, no request beyond the file; the screenshot goes to <c>artifacts/report-e2e.png</c>.
 /// </summary>
@@ -15,7 +15,8 @@ public sealed class ReportEndToEndTests
     {
         using var dir = new TempDirectory("report-e2e");
         var runs = Path.Combine(dir.Path, "runs");
-        using (var run = CliRunner.Start("run", "--out", runs, "--run-id", "it-report", "--max-samples", "600", "--epochs", "3", "--ssft-epochs", "2", "--plain"))
+        using (var run = CliRunner.Start("run", "--out", runs, "--run-id", "it-report", "--max-samples", "600", "--epochs", "3", "--ssft-epochs", "2",
+                   "--test-fraction", "0.2", "--plain"))
         {
             var code = await run.WaitAsync(TimeSpan.FromMinutes(6));
             Assert.True(code == 0, run.Output);
