@@ -157,7 +157,7 @@ public static class ProbeRunner
         if (!string.IsNullOrEmpty(spec.SecondSplit) && spec.SecondSplit != "all") names.Add($"splits/{spec.SecondSplit}.npy");
         var files = names.Select(n => (Label: n, Name: prefix + n)).ToList();
         // A metrics job's inputs are the autoencoder's arrays: a rerun autoencoder invalidates its stored result.
-        if (spec.Probe == ProbeKind.Metrics && spec.Settings.Extra.TryGetValue("aePrefix", out var ae))
+        if (spec.Probe == ProbeKind.Metrics && spec.Settings.Extra.TryGetValue("aePrefix", out var ae) && ae.Length > 0)
             files.AddRange([(ae + "embeddings.npy", ae + "embeddings.npy"), (ae + "losses.npy", ae + "losses.npy")]);
         var sb = new StringBuilder();
         foreach (var (label, name) in files)

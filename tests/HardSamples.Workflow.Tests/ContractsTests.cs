@@ -94,7 +94,7 @@ public sealed class ContractsTests
         Assert.Equal(ProbeKind.Metrics, spec.Probe);
         Assert.True(RunIds.IsValidJobId(spec.JobId), spec.JobId);
         var request = AutoencoderShardRequest.FromSettings(spec.Settings.Extra);
-        Assert.Equal(new AutoencoderShardRequest("lid", 10, 0, 0, 20, "r1/probes/ae/"), request);
+        Assert.Equal(new AutoencoderShardRequest("lid", 10, 0, 0, 20, "r1/probes/ae/", "r1/data/"), request);
         Assert.Equal("epoch-0010", spec.Settings.Extra["key"]);
         Assert.Throws<InvalidDataException>(() => AutoencoderShardRequest.FromSettings(new ProbeSettings().Extra));
         Assert.Contains("aePrefix", Assert.Throws<InvalidDataException>(() => AutoencoderShardRequest.FromSettings(

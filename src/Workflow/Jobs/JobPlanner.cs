@@ -52,11 +52,9 @@ public static class JobPlanner
     /// <exception cref="InvalidOperationException">The run has no autoencoder job or the family is not autoencoder-derived.</exception>
     public static JobSpec MetricJob(RunRequest request, RunArtifacts run, MetricShardSpec shard, string outputPrefix)
     {
-        var ae = run.Jobs.FirstOrDefault(j => j.Probe == ProbeKind.Autoencoder)
-                 ?? throw new InvalidOperationException($"Metric shard '{shard.Id}' needs the autoencoder job's outputs; the run has none.");
         if (!AutoencoderShardRequest.Families.Contains(shard.Family))
             throw new InvalidOperationException($"Metric family '{shard.Family}' cannot run as a GpuRunner metrics job (only {string.Join(", ", AutoencoderShardRequest.Families)}).");
-        var extra = new Dictionary<string, string>(Steps.MetricStep.AutoencoderRequest(shard, ae.OutputPrefix).ToSettings()) { ["key"] = shard.Key };
+        var extra = new Dictionary<string, string>(Steps.MetricStep.AutoencoderRequest(run, shard).ToSettings()) { ["key"] = shard.Key };
         return new JobSpec
         {
             RunId = run.RunId,

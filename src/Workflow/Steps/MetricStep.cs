@@ -17,7 +17,8 @@ namespace HardSamples.Workflow.Steps;
 /// <item>autoencoder families from <c>embeddings.npy</c>/<c>losses.npy</c>: <c>series</c> per sample shard, <c>lid</c> and
 /// <c>silhouette</c> per snapshot epoch, <c>extended</c> at the last epoch (all but the series are heavy);</item>
 /// <item><c>ssim</c>: aggregates of the per-sample SSIM series the autoencoder recorded;</item>
-/// <item><c>neardup</c>: near-duplicate pairs of the last-epoch embeddings (heavy) → <c>results/near_duplicates.csv</c>;</item>
+/// <item><c>neardup</c>: near-duplicate pairs in pixel space, tolerant to small shifts (<see cref="PixelNearDuplicates"/>, heavy)
+/// → <c>results/near_duplicates.csv</c> and the per-sample column <c>nn_pixel_dist</c>;</item>
 /// <item><c>ssft</c> / <c>aessft</c>: learning and forgetting times of each direction's first split, the learning
 /// phase's training dynamics (confidence, variability, correctness) and the held-out true-class probability.</item>
 /// </list>
@@ -47,12 +48,13 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
             }
             if (await store.ExistsAsync(ae.OutputPrefix + "ssim_gauss11.npy", cancellationToken))
                 shards.Add(new MetricShardSpec("ssim", "all", false, Params(("epochs", epochs))));
-            shards.Add(new MetricShardSpec("neardup", $"epoch-{epochs - 1:0000}", true, Params(("epoch", epochs - 1), ("epochs", epochs))));
         }
         foreach (var job in run.Jobs.Where(j => j.Probe is ProbeKind.Ssft or ProbeKind.AeSsft))
             shards.Add(new MetricShardSpec(job.Probe == ProbeKind.Ssft ? "ssft" : "aessft", job.JobId, false, new Dictionary<string, string> { ["job"] = job.JobId }));
         if (shards.Count == 0)
             throw new InvalidOperationException("No probe produced outputs the metric step can use (run the 'ae' or 'ssft' probe).");
+        // Near-duplicates are searched in pixel space (any probe set): heavy, O(N²) candidate search.
+        shards.Add(new MetricShardSpec("neardup", "pixels", true, Params(("epoch", 0), ("epochs", 0))));
         return new MetricPlan(shards);
     }
 
@@ -65,11 +67,8 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
         switch (shard.Family)
         {
             case "series" or "lid" or "silhouette" or "extended" or "neardup":
-            {
-                var ae = Job(run, ProbeKind.Autoencoder) ?? throw new InvalidOperationException("The autoencoder job is missing.");
-                part = await AutoencoderShards.ComputeAsync(store, AutoencoderRequest(shard, ae.OutputPrefix), Kernel(), cancellationToken);
+                part = await AutoencoderShards.ComputeAsync(store, AutoencoderRequest(run, shard), Kernel(), cancellationToken);
                 break;
-            }
             case "ssim":
                 part = await SsimAsync(Job(run, ProbeKind.Autoencoder)!, Int(shard, "epochs"), cancellationToken);
                 break;
@@ -106,6 +105,7 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
                     break;
                 case "neardup":
                     pairs = part.PairsCsv;
+                    for (var c = 0; c < part.Names.Count; c++) Fill(extra, part.Names[c], part.RowStart, part.Values[c], n);
                     break;
                 default:
                     for (var c = 0; c < part.Names.Count; c++) Fill(extra, part.Names[c], part.RowStart, part.Values[c], n);
@@ -133,11 +133,15 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
         return new MergedMetricsRef(parquetName, csvName, n, table.Columns.Count);
     }
 
-    /// <summary>The shard request of an autoencoder-derived family (also what a GpuRunner <c>metrics</c> job carries).</summary>
-    public static AutoencoderShardRequest AutoencoderRequest(MetricShardSpec shard, string autoencoderPrefix)
+    /// <summary>The shard request of an autoencoder-derived family or the near-duplicate search (also what a GpuRunner <c>metrics</c> job carries).</summary>
+    /// <exception cref="InvalidOperationException">An autoencoder family without an autoencoder job in the run.</exception>
+    public static AutoencoderShardRequest AutoencoderRequest(RunArtifacts run, MetricShardSpec shard)
     {
         int Get(string key) => shard.Parameters.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : 0;
-        return new AutoencoderShardRequest(shard.Family, Get("epoch"), Get("rowStart"), Get("rowCount"), Get("epochs"), autoencoderPrefix);
+        var ae = Job(run, ProbeKind.Autoencoder)?.OutputPrefix;
+        if (ae is null && shard.Family != "neardup")
+            throw new InvalidOperationException($"Metric shard '{shard.Id}' needs the autoencoder job's outputs; the run has none.");
+        return new AutoencoderShardRequest(shard.Family, Get("epoch"), Get("rowStart"), Get("rowCount"), Get("epochs"), ae ?? "", run.Dataset.Prefix);
     }
 
     private IDistanceKernel Kernel() => maxDegreeOfParallelism is { } dop ? new CpuDistanceKernel(dop) : CpuDistanceKernel.Default;

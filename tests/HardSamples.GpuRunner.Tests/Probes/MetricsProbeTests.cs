@@ -35,7 +35,7 @@ public sealed class MetricsProbeTests
         OutputPrefix = $"run1/metrics/parts/{family}/",
         Settings = new ProbeSettings
         {
-            Extra = new Dictionary<string, string>(new AutoencoderShardRequest(family, epoch, 0, 0, Epochs, "run1/probes/ae/").ToSettings()) { ["key"] = $"epoch-{epoch}" },
+            Extra = new Dictionary<string, string>(new AutoencoderShardRequest(family, epoch, 0, 0, Epochs, "run1/probes/ae/", "run1/data/").ToSettings()) { ["key"] = $"epoch-{epoch}" },
         },
     };
 
@@ -62,16 +62,29 @@ public sealed class MetricsProbeTests
     }
 
     [Fact]
-    public async Task ANearDuplicateJobWritesItsPairs()
+    public async Task ANearDuplicateJobFindsAShiftedNoisyCopyInTheImages()
     {
         var store = await StoreWithAutoencoderOutputsAsync();
-        var spec = MetricsSpec("neardup", Epochs - 1);
+        // Sample 7 becomes sample 3 shifted one pixel right plus a little noise.
+        var samples = TestData.Array<float>(store, "run1/data/samples.npy");
+        var random = new Random(1);
+        for (var y = 0; y < 28; y++)
+            for (var x = 0; x < 28; x++)
+                samples.Data[7 * 784 + y * 28 + x] = (x == 0 ? samples.Data[3 * 784 + y * 28] : samples.Data[3 * 784 + y * 28 + x - 1]) + (float)(random.NextDouble() - 0.5) * 0.04f;
+        await store.PutAsync("run1/data/samples.npy", new MemoryStream(Npy.ToBytes<float>(samples.Data, samples.Shape)));
+        var spec = MetricsSpec("neardup", 0) with { Settings = new ProbeSettings { Extra = new Dictionary<string, string>(MetricsSpec("neardup", 0).Settings.Extra) { ["aePrefix"] = "" } } };
 
         var result = await ProbeRunner.RunAsync(spec, store);
 
         Assert.True(result.Status == JobStatus.Succeeded, result.Error);
         var part = await MetricPartStore.ReadAsync(store, spec.OutputPrefix);
         Assert.StartsWith("sample_a,sample_b,distance\n3,7,", part.PairsCsv);
+        Assert.Equal(1, part.PairsCsv!.Count(c => c == '\n') - 1); // no other pair among distinct digits
+        Assert.Equal([AutoencoderShards.NearestPixelDistanceColumn], part.Names);
+        var nearest = part.Values[0];
+        Assert.Equal(16, nearest.Length);
+        Assert.True(nearest[7] < 0.05 && nearest[3] < 0.05, $"{nearest[3]}, {nearest[7]}");
+        Assert.All(nearest.Where((_, i) => i is not 3 and not 7), d => Assert.True(d > 0.2, d.ToString()));
     }
 
     [Fact]

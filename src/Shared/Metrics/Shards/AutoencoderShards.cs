@@ -19,13 +19,14 @@ namespace HardSamples.Shared.Metrics.Shards;
 /// <param name="RowStart">First sample row (series).</param>
 /// <param name="RowCount">Sample rows (series).</param>
 /// <param name="Epochs">Recorded epochs E of the autoencoder (decides the suite schedule).</param>
-/// <param name="AutoencoderPrefix">Output prefix of the autoencoder job (<c>embeddings.npy</c>, <c>losses.npy</c>).</param>
-public sealed record AutoencoderShardRequest(string Family, int Epoch, int RowStart, int RowCount, int Epochs, string AutoencoderPrefix)
+/// <param name="AutoencoderPrefix">Output prefix of the autoencoder job (<c>embeddings.npy</c>, <c>losses.npy</c>); empty for <c>neardup</c> without one.</param>
+/// <param name="DataPrefix">Prefix of the prepared dataset (<c>samples.npy</c>: the near-duplicate search works on the images).</param>
+public sealed record AutoencoderShardRequest(string Family, int Epoch, int RowStart, int RowCount, int Epochs, string AutoencoderPrefix, string DataPrefix = "")
 {
     /// <summary>Families this request type covers.</summary>
     public static readonly IReadOnlyList<string> Families = ["series", "lid", "silhouette", "extended", "neardup"];
 
-    /// <summary>The request as flat settings (<c>family</c>, <c>epoch</c>, <c>rowStart</c>, <c>rowCount</c>, <c>epochs</c>, <c>aePrefix</c>).</summary>
+    /// <summary>The request as flat settings (<c>family</c>, <c>epoch</c>, <c>rowStart</c>, <c>rowCount</c>, <c>epochs</c>, <c>aePrefix</c>, <c>dataPrefix</c>).</summary>
     public IReadOnlyDictionary<string, string> ToSettings() => new Dictionary<string, string>
     {
         ["family"] = Family,
@@ -34,6 +35,7 @@ public sealed record AutoencoderShardRequest(string Family, int Epoch, int RowSt
         ["rowCount"] = RowCount.ToString(CultureInfo.InvariantCulture),
         ["epochs"] = Epochs.ToString(CultureInfo.InvariantCulture),
         ["aePrefix"] = AutoencoderPrefix,
+        ["dataPrefix"] = DataPrefix,
     };
 
     /// <summary>Reads what <see cref="ToSettings"/> wrote.</summary>
@@ -46,12 +48,19 @@ public sealed record AutoencoderShardRequest(string Family, int Epoch, int RowSt
             ? v : throw new InvalidDataException($"Metric shard setting '{key}' must be a non-negative integer; got '{settings[key]}'.");
         var family = Text("family");
         if (!Families.Contains(family)) throw new InvalidDataException($"Metric family '{family}' is not computed from autoencoder outputs (known: {string.Join(", ", Families)}).");
-        var prefix = Text("aePrefix");
-        if (!prefix.EndsWith('/')) throw new InvalidDataException($"Metric shard setting 'aePrefix' must end with '/'; got '{prefix}'.");
-        try { ArtifactName.Validate(prefix.TrimEnd('/')); }
-        catch (ArgumentException e) { throw new InvalidDataException($"Metric shard setting 'aePrefix' is not a valid artifact name: {e.Message}", e); }
-        var request = new AutoencoderShardRequest(family, Int("epoch"), Int("rowStart"), Int("rowCount"), Int("epochs"), prefix);
-        if (request.Epochs < 1) throw new InvalidDataException("Metric shard setting 'epochs' must be at least 1.");
+        string Prefix(string key, bool required)
+        {
+            var prefix = settings.TryGetValue(key, out var v) ? v : "";
+            if (prefix.Length == 0 && !required) return "";
+            if (!prefix.EndsWith('/')) throw new InvalidDataException($"Metric shard setting '{key}' must end with '/'; got '{prefix}'.");
+            try { ArtifactName.Validate(prefix.TrimEnd('/')); }
+            catch (ArgumentException e) { throw new InvalidDataException($"Metric shard setting '{key}' is not a valid artifact name: {e.Message}", e); }
+            return prefix;
+        }
+        var nearDuplicates = family == "neardup";
+        var request = new AutoencoderShardRequest(family, Int("epoch"), Int("rowStart"), Int("rowCount"), Int("epochs"),
+            Prefix("aePrefix", required: !nearDuplicates), Prefix("dataPrefix", required: nearDuplicates));
+        if (request.Epochs < 1 && !nearDuplicates) throw new InvalidDataException("Metric shard setting 'epochs' must be at least 1.");
         return request;
     }
 }
@@ -59,6 +68,9 @@ public sealed record AutoencoderShardRequest(string Family, int Epoch, int RowSt
 /// <summary>Computes <see cref="AutoencoderShardRequest"/>s from the autoencoder's stored arrays.</summary>
 public static class AutoencoderShards
 {
+    /// <summary>Column of the near-duplicate shard: shift-tolerant RMS pixel distance to the closest other sample.</summary>
+    public const string NearestPixelDistanceColumn = "nn_pixel_dist";
+
     /// <summary>
     /// Snapshot and aggregation schedule for <paramref name="epochs"/> recorded epochs: the seed's (every 10,
     /// k ∈ {0,10,20}) for long runs, about ten snapshots and k ∈ {0, E/2} for short ones.
@@ -77,16 +89,18 @@ public static class AutoencoderShards
     /// <exception cref="InvalidDataException">The stored arrays are missing, malformed or disagree with the request.</exception>
     public static async Task<MetricPart> ComputeAsync(IArtifactStore store, AutoencoderShardRequest request, IDistanceKernel kernel, CancellationToken cancellationToken = default)
     {
-        var embeddings = await StoreArrays.ReadAsync<float>(store, request.AutoencoderPrefix + "embeddings.npy", cancellationToken);
         if (request.Family == "neardup")
         {
-            var points = MetricSuite.PointsAt(embeddings, request.Epoch);
-            var found = await Task.Run(() => NearDuplicates.Find(points, new NearDuplicateOptions(), kernel, cancellationToken), cancellationToken);
+            var samples = await StoreArrays.ReadAsync<float>(store, request.DataPrefix + "samples.npy", cancellationToken);
+            if (samples.Rank != 4) throw new InvalidDataException($"{request.DataPrefix}samples.npy must be [N, C, H, W]; it is [{string.Join(", ", samples.Shape)}].");
+            var found = await Task.Run(() => PixelNearDuplicates.Find(samples.Data, samples.Dim(0), samples.Dim(1), samples.Dim(2), samples.Dim(3),
+                new PixelNearDuplicateOptions(), kernel, cancellationToken), cancellationToken);
             var csv = new StringBuilder("sample_a,sample_b,distance\n");
             foreach (var p in found.Pairs)
                 csv.Append(CultureInfo.InvariantCulture, $"{p.First},{p.Second},{MetricTableWriter.Format(p.Distance)}\n");
-            return new MetricPart([], 0, [], csv.ToString());
+            return new MetricPart([NearestPixelDistanceColumn], 0, [found.NearestDistance], csv.ToString());
         }
+        var embeddings = await StoreArrays.ReadAsync<float>(store, request.AutoencoderPrefix + "embeddings.npy", cancellationToken);
         var losses = await StoreArrays.ReadAsync<float>(store, request.AutoencoderPrefix + "losses.npy", cancellationToken);
         var options = SuiteOptions(embeddings.Dim(0));
         var unit = new MetricWorkUnit(Enum.Parse<MetricFamily>(request.Family, ignoreCase: true), request.Epoch, request.RowStart, request.RowCount);
