@@ -70,13 +70,13 @@ public sealed partial class WorkflowEndToEndTests : IClassFixture<AzuriteFixture
     }
 
     [Fact]
-    public async Task Heavy_metric_shards_run_as_gpurunner_metrics_jobs_in_child_processes()
+    public async Task Heavy_metric_shards_run_as_gpurunner_metrics_jobs_in_child_processes_and_contrastive_feeds_the_table()
     {
         using var dir = new TempDirectory("metricjobs");
         var runsFolder = Path.Combine(dir.Path, "runs");
         var store = new LocalArtifactStore(runsFolder);
         using var cli = CliRunner.Start(["run", "--out", runsFolder, "--run-id", "it-metricjobs", "--launcher", "process",
-            "--probes", "ae", "--metric-job-threshold", "100", .. Small]);
+            "--probes", "ae,contrastive", "--metric-job-threshold", "100", .. Small]);
         var code = await cli.WaitAsync(TimeSpan.FromMinutes(5));
         Assert.True(code == 0, cli.Output);
 
@@ -96,6 +96,10 @@ public sealed partial class WorkflowEndToEndTests : IClassFixture<AzuriteFixture
         Assert.Contains("LID_TLE__last", header);
         Assert.Contains("sil__last", header);
         Assert.Contains("knn_rarity", header);
+        Assert.Contains("nn_pixel_dist", header);     // the near-duplicate job's per-sample column
+        Assert.Contains("bt_self_corr__last", header); // the contrastive probe feeds the table
+        Assert.Contains("bt_cross_corr__last", header);
+        Assert.True(File.Exists(Path.Combine(runsFolder, "it-metricjobs", "results", "near_duplicates.csv")));
     }
 
     private static async Task<string> FirstFinishedJobAsync(LocalArtifactStore store, CliRunner cli)

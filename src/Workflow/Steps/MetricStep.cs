@@ -20,7 +20,9 @@ namespace HardSamples.Workflow.Steps;
 /// <item><c>neardup</c>: near-duplicate pairs in pixel space, tolerant to small shifts (<see cref="PixelNearDuplicates"/>, heavy)
 /// → <c>results/near_duplicates.csv</c> and the per-sample column <c>nn_pixel_dist</c>;</item>
 /// <item><c>ssft</c> / <c>aessft</c>: learning and forgetting times of each direction's first split, the learning
-/// phase's training dynamics (confidence, variability, correctness) and the held-out true-class probability.</item>
+/// phase's training dynamics (confidence, variability, correctness) and the held-out true-class probability;</item>
+/// <item><c>contrastive</c>: aggregates of the Barlow Twins probe's per-sample view correlations (<c>bt_self_corr__…</c>,
+/// <c>bt_cross_corr__…</c>).</item>
 /// </list>
 /// Each shard writes <c>part.json</c> (columns, rows) and <c>values.npy</c> (float64 [columns, rows]) under its prefix;
 /// the merge assembles <c>results/metrics.csv</c> and <c>results/metrics.parquet</c> (one row per sample, <c>idx</c> first).
@@ -51,8 +53,10 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
         }
         foreach (var job in run.Jobs.Where(j => j.Probe is ProbeKind.Ssft or ProbeKind.AeSsft))
             shards.Add(new MetricShardSpec(job.Probe == ProbeKind.Ssft ? "ssft" : "aessft", job.JobId, false, new Dictionary<string, string> { ["job"] = job.JobId }));
+        foreach (var job in run.Jobs.Where(j => j.Probe == ProbeKind.Contrastive))
+            shards.Add(new MetricShardSpec("contrastive", job.JobId, false, new Dictionary<string, string> { ["job"] = job.JobId }));
         if (shards.Count == 0)
-            throw new InvalidOperationException("No probe produced outputs the metric step can use (run the 'ae' or 'ssft' probe).");
+            throw new InvalidOperationException("No probe produced outputs the metric step can use (run the 'ae', 'ssft' or 'contrastive' probe).");
         // Near-duplicates are searched in pixel space (any probe set): heavy, O(N²) candidate search.
         shards.Add(new MetricShardSpec("neardup", "pixels", true, Params(("epoch", 0), ("epochs", 0))));
         return new MetricPlan(shards);
@@ -74,6 +78,9 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
                 break;
             case "ssft" or "aessft":
                 part = await SsftAsync(run, run.Jobs.Single(j => j.JobId == shard.Parameters["job"]), shard.Family, cancellationToken);
+                break;
+            case "contrastive":
+                part = await ContrastiveAsync(run, run.Jobs.Single(j => j.JobId == shard.Parameters["job"]), cancellationToken);
                 break;
             default:
                 throw new ArgumentException($"Unknown metric family '{shard.Family}'.");
@@ -160,28 +167,49 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
 
     private Task<NdArray<T>> ReadNpyAsync<T>(string name, CancellationToken ct) where T : unmanaged => StoreArrays.ReadAsync<T>(store, name, ct);
 
-    private async Task<MetricPart> SsimAsync(JobOutcome ae, int epochs, CancellationToken ct)
+    private Task<MetricPart> SsimAsync(JobOutcome ae, int epochs, CancellationToken ct) =>
+        SeriesAsync(ae.OutputPrefix, "ssim_epochs.npy", [("ssim_gauss11", "ssim_gauss11"), ("ssim_box7", "ssim_box7")], epochs, null, 0, ct);
+
+    /// <summary>The Barlow Twins probe's per-sample view correlations (<c>self_corr</c>, <c>cross_corr</c>) as series aggregates.</summary>
+    private async Task<MetricPart> ContrastiveAsync(RunArtifacts run, JobOutcome job, CancellationToken ct)
     {
-        var recorded = (await ReadNpyAsync<int>(ae.OutputPrefix + "ssim_epochs.npy", ct)).Data;
+        var recorded = (await ReadNpyAsync<int>(job.OutputPrefix + "record_epochs.npy", ct)).Data;
+        var index = (await ReadNpyAsync<int>(job.OutputPrefix + "sample_index.npy", ct)).Data;
+        var epochs = recorded.Length == 0 ? 1 : recorded.Max() + 1;
+        return await SeriesAsync(job.OutputPrefix, "record_epochs.npy", [("self_corr", "bt_self_corr"), ("cross_corr", "bt_cross_corr")], epochs, index, run.Dataset.Count, ct);
+    }
+
+    /// <summary>
+    /// Aggregates (<see cref="SeriesAggregates"/>) of per-sample series <c>[S, n]</c> recorded at the epochs listed in
+    /// <paramref name="epochsFile"/>; with <paramref name="index"/> the n local rows are spread over all samples (NaN elsewhere).
+    /// </summary>
+    private async Task<MetricPart> SeriesAsync(string prefix, string epochsFile, (string File, string Column)[] kinds, int epochs, int[]? index, int total, CancellationToken ct)
+    {
+        var recorded = (await ReadNpyAsync<int>(prefix + epochsFile, ct)).Data;
         var options = AutoencoderShards.SuiteOptions(epochs);
         var names = new List<string>();
         var values = new List<double[]>();
-        foreach (var kind in new[] { "ssim_gauss11", "ssim_box7" })
+        foreach (var (file, column) in kinds)
         {
-            var name = ae.OutputPrefix + kind + ".npy";
+            var name = prefix + file + ".npy";
             if (!await store.ExistsAsync(name, ct)) continue;
             var series = await ReadNpyAsync<float>(name, ct);
+            if (series.Rank != 2) throw new InvalidDataException($"{name} must be [snapshots, samples]; it is [{string.Join(", ", series.Shape)}].");
             int s = series.Dim(0), n = series.Dim(1);
-            if (s != recorded.Length) throw new InvalidDataException($"{name} has {s} snapshots but ssim_epochs.npy lists {recorded.Length}.");
-            var plan = SeriesAggregates.Plan(kind, recorded, options.Ks, withDiffLast: true);
-            var outputs = plan.Select(_ => new double[n]).ToArray();
+            if (s != recorded.Length) throw new InvalidDataException($"{name} has {s} snapshots but {epochsFile} lists {recorded.Length}.");
+            if (index is not null && index.Length != n) throw new InvalidDataException($"{name} has {n} samples but sample_index.npy lists {index.Length}.");
+            var plan = SeriesAggregates.Plan(column, recorded, options.Ks, withDiffLast: true);
+            var rows = index is null ? n : total;
+            var outputs = plan.Select(_ => { var a = new double[rows]; if (index is not null) Array.Fill(a, double.NaN); return a; }).ToArray();
             var row = new double[s];
             var buffer = new double[plan.Count];
             for (var i = 0; i < n; i++)
             {
                 for (var t = 0; t < s; t++) row[t] = series.Data[t * n + i];
                 SeriesAggregates.Evaluate(plan, row, buffer);
-                for (var c = 0; c < plan.Count; c++) outputs[c][i] = buffer[c];
+                var target = index is null ? i : index[i];
+                if ((uint)target >= (uint)rows) throw new InvalidDataException($"{prefix}sample_index.npy names sample {target}, outside 0..{rows - 1}.");
+                for (var c = 0; c < plan.Count; c++) outputs[c][target] = buffer[c];
             }
             names.AddRange(plan.Select(p => p.Name));
             values.AddRange(outputs);
