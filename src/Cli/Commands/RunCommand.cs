@@ -35,10 +35,11 @@ internal static class RunCommand
         var seed = new Option<int>("--seed") { Description = "seed of every draw", DefaultValueFactory = _ => 91 };
         var launcher = new Option<string>("--launcher") { Description = "in-process (GpuRunner library) or process (GpuRunner child processes)", DefaultValueFactory = _ => "in-process" };
         var threads = new Option<int?>("--threads") { Description = "torch threads per job (default: one per core)" };
+        var metricJobThreshold = new Option<int>("--metric-job-threshold") { Description = "above this many samples, heavy metric shards (kNN/LID, silhouette, extended, near-duplicates) run as GpuRunner metrics jobs instead of activities", DefaultValueFactory = _ => RunDefaults.MetricJobThreshold };
         var plain = new Option<bool>("--plain") { Description = "print progress as lines instead of bars" };
         var command = new Command("run", "Run the whole pipeline (prepare, probes, metrics, correlations, ranking, report) on this machine.")
         {
-            dataset, epochs, aeBatch, ssftEpochs, ssftArch, probes, output, storage, resume, runId, maxSamples, seed, launcher, threads, plain,
+            dataset, epochs, aeBatch, ssftEpochs, ssftArch, probes, output, storage, resume, runId, maxSamples, seed, launcher, threads, metricJobThreshold, plain,
         };
         command.SetAction(async (parseResult, ct) =>
         {
@@ -68,6 +69,7 @@ internal static class RunCommand
                         Probes = parseResult.GetValue(probes)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                         MaxSamples = parseResult.GetValue(maxSamples),
                         Seed = parseResult.GetValue(seed),
+                        MetricJobThreshold = parseResult.GetValue(metricJobThreshold),
                         // Local launchers raise the completion event themselves; the poll is only the safety net.
                         Wait = new JobWaitPolicy { PollInterval = TimeSpan.FromSeconds(10), Timeout = TimeSpan.FromHours(12), MaxAttempts = 2 },
                     };

@@ -5,6 +5,7 @@ using HardSamples.Shared.Contracts;
 using HardSamples.Shared.Metrics;
 using HardSamples.Shared.Metrics.Extended;
 using HardSamples.Shared.Metrics.Kernels;
+using HardSamples.Shared.Metrics.Shards;
 using HardSamples.Shared.Storage;
 using HardSamples.Shared.Tables;
 
@@ -16,7 +17,8 @@ namespace HardSamples.Workflow.Steps;
 /// <item>autoencoder families from <c>embeddings.npy</c>/<c>losses.npy</c>: <c>series</c> per sample shard, <c>lid</c> and
 /// <c>silhouette</c> per snapshot epoch, <c>extended</c> at the last epoch (all but the series are heavy);</item>
 /// <item><c>ssim</c>: aggregates of the per-sample SSIM series the autoencoder recorded;</item>
-/// <item><c>neardup</c>: near-duplicate pairs of the last-epoch embeddings (heavy) → <c>results/near_duplicates.csv</c>;</item>
+/// <item><c>neardup</c>: near-duplicate pairs in pixel space, tolerant to small shifts (<see cref="PixelNearDuplicates"/>, heavy)
+/// → <c>results/near_duplicates.csv</c> and the per-sample column <c>nn_pixel_dist</c>;</item>
 /// <item><c>ssft</c> / <c>aessft</c>: learning and forgetting times of each direction's first split, the learning
 /// phase's training dynamics (confidence, variability, correctness) and the held-out true-class probability.</item>
 /// </list>
@@ -36,7 +38,7 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
         if (Job(run, ProbeKind.Autoencoder) is { } ae)
         {
             var (epochs, samples) = await AeShapeAsync(ae, cancellationToken);
-            var options = SuiteOptions(epochs);
+            var options = AutoencoderShards.SuiteOptions(epochs);
             foreach (var unit in MetricSuite.Plan(epochs, samples, options, run.Dataset.Count <= 0 ? int.MaxValue : ShardRows(run)))
             {
                 var family = unit.Family.ToString().ToLowerInvariant();
@@ -46,12 +48,13 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
             }
             if (await store.ExistsAsync(ae.OutputPrefix + "ssim_gauss11.npy", cancellationToken))
                 shards.Add(new MetricShardSpec("ssim", "all", false, Params(("epochs", epochs))));
-            shards.Add(new MetricShardSpec("neardup", $"epoch-{epochs - 1:0000}", true, Params(("epoch", epochs - 1))));
         }
         foreach (var job in run.Jobs.Where(j => j.Probe is ProbeKind.Ssft or ProbeKind.AeSsft))
             shards.Add(new MetricShardSpec(job.Probe == ProbeKind.Ssft ? "ssft" : "aessft", job.JobId, false, new Dictionary<string, string> { ["job"] = job.JobId }));
         if (shards.Count == 0)
             throw new InvalidOperationException("No probe produced outputs the metric step can use (run the 'ae' or 'ssft' probe).");
+        // Near-duplicates are searched in pixel space (any probe set): heavy, O(N²) candidate search.
+        shards.Add(new MetricShardSpec("neardup", "pixels", true, Params(("epoch", 0), ("epochs", 0))));
         return new MetricPlan(shards);
     }
 
@@ -60,25 +63,14 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
     {
         var shard = input.Shard;
         var run = input.Run;
-        Part part;
+        MetricPart part;
         switch (shard.Family)
         {
-            case "series" or "lid" or "silhouette" or "extended":
-            {
-                var ae = Job(run, ProbeKind.Autoencoder) ?? throw new InvalidOperationException("The autoencoder job is missing.");
-                var (embeddings, losses) = await AeArraysAsync(ae, cancellationToken);
-                var options = SuiteOptions(embeddings.Dim(0));
-                var unit = new MetricWorkUnit(Enum.Parse<MetricFamily>(shard.Family, ignoreCase: true), Int(shard, "epoch"), Int(shard, "rowStart"), Int(shard, "rowCount"));
-                var computed = await Task.Run(() => MetricSuite.ComputeUnit(unit, embeddings, losses, options, Kernel(), cancellationToken), cancellationToken);
-                part = new Part(computed.Columns.Select(c => c.Name).ToList(), unit.Family == MetricFamily.Series ? unit.RowStart : 0,
-                    computed.Columns.Select(c => c.Values).ToList(), null);
+            case "series" or "lid" or "silhouette" or "extended" or "neardup":
+                part = await AutoencoderShards.ComputeAsync(store, AutoencoderRequest(run, shard), Kernel(), cancellationToken);
                 break;
-            }
             case "ssim":
                 part = await SsimAsync(Job(run, ProbeKind.Autoencoder)!, Int(shard, "epochs"), cancellationToken);
-                break;
-            case "neardup":
-                part = await NearDuplicatesAsync(Job(run, ProbeKind.Autoencoder)!, Int(shard, "epoch"), cancellationToken);
                 break;
             case "ssft" or "aessft":
                 part = await SsftAsync(run, run.Jobs.Single(j => j.JobId == shard.Parameters["job"]), shard.Family, cancellationToken);
@@ -86,7 +78,7 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
             default:
                 throw new ArgumentException($"Unknown metric family '{shard.Family}'.");
         }
-        await WritePartAsync(input.OutputPrefix, part, cancellationToken);
+        await MetricPartStore.WriteAsync(store, input.OutputPrefix, part, cancellationToken);
         return new MetricShardResult(shard.Id, input.OutputPrefix, part.Names.Count);
     }
 
@@ -103,7 +95,7 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
         foreach (var result in input.Parts)
         {
             var spec = byId[result.ShardId];
-            var part = await ReadPartAsync(result.OutputPrefix, cancellationToken);
+            var part = await MetricPartStore.ReadAsync(store, result.OutputPrefix, cancellationToken);
             switch (spec.Family)
             {
                 case "series" or "lid" or "silhouette" or "extended":
@@ -113,13 +105,14 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
                     break;
                 case "neardup":
                     pairs = part.PairsCsv;
+                    for (var c = 0; c < part.Names.Count; c++) Fill(extra, part.Names[c], part.RowStart, part.Values[c], n);
                     break;
                 default:
                     for (var c = 0; c < part.Names.Count; c++) Fill(extra, part.Names[c], part.RowStart, part.Values[c], n);
                     break;
             }
         }
-        var table = epochs is { } e ? MetricSuite.Merge(suiteShards, e, n, SuiteOptions(e)) : new MetricTable(n);
+        var table = epochs is { } e ? MetricSuite.Merge(suiteShards, e, n, AutoencoderShards.SuiteOptions(e)) : new MetricTable(n);
         foreach (var (name, values) in extra)
         {
             var missing = Array.FindIndex(values, double.IsNaN);
@@ -140,16 +133,16 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
         return new MergedMetricsRef(parquetName, csvName, n, table.Columns.Count);
     }
 
-    /// <summary>Snapshot and aggregation schedule for <paramref name="epochs"/> epochs: the seed's (every 10, k ∈ {0,10,20}) for long runs, about ten snapshots and k ∈ {0, E/2} for short ones.</summary>
-    public static MetricSuiteOptions SuiteOptions(int epochs) => epochs >= 100
-        ? new MetricSuiteOptions { Extended = true }
-        : new MetricSuiteOptions
-        {
-            Ks = epochs >= 4 ? [0, epochs / 2] : [0],
-            LidEvery = Math.Max(1, epochs / 10),
-            SilhouetteEvery = Math.Max(1, epochs / 10),
-            Extended = true,
-        };
+    /// <summary>The shard request of an autoencoder-derived family or the near-duplicate search (also what a GpuRunner <c>metrics</c> job carries).</summary>
+    /// <exception cref="InvalidOperationException">An autoencoder family without an autoencoder job in the run.</exception>
+    public static AutoencoderShardRequest AutoencoderRequest(RunArtifacts run, MetricShardSpec shard)
+    {
+        int Get(string key) => shard.Parameters.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : 0;
+        var ae = Job(run, ProbeKind.Autoencoder)?.OutputPrefix;
+        if (ae is null && shard.Family != "neardup")
+            throw new InvalidOperationException($"Metric shard '{shard.Id}' needs the autoencoder job's outputs; the run has none.");
+        return new AutoencoderShardRequest(shard.Family, Get("epoch"), Get("rowStart"), Get("rowCount"), Get("epochs"), ae ?? "", run.Dataset.Prefix);
+    }
 
     private IDistanceKernel Kernel() => maxDegreeOfParallelism is { } dop ? new CpuDistanceKernel(dop) : CpuDistanceKernel.Default;
 
@@ -165,22 +158,12 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
         return ((int)header.Shape[0], (int)header.Shape[1]);
     }
 
-    private async Task<(NdArray<float> Embeddings, NdArray<float> Losses)> AeArraysAsync(JobOutcome ae, CancellationToken ct)
-        => (await ReadNpyAsync<float>(ae.OutputPrefix + "embeddings.npy", ct), await ReadNpyAsync<float>(ae.OutputPrefix + "losses.npy", ct));
+    private Task<NdArray<T>> ReadNpyAsync<T>(string name, CancellationToken ct) where T : unmanaged => StoreArrays.ReadAsync<T>(store, name, ct);
 
-    private async Task<NdArray<T>> ReadNpyAsync<T>(string name, CancellationToken ct) where T : unmanaged
-    {
-        await using var s = await store.OpenReadAsync(name, ct);
-        using var buffer = new MemoryStream();
-        await s.CopyToAsync(buffer, ct);
-        buffer.Position = 0;
-        return Npy.Read<T>(buffer, name);
-    }
-
-    private async Task<Part> SsimAsync(JobOutcome ae, int epochs, CancellationToken ct)
+    private async Task<MetricPart> SsimAsync(JobOutcome ae, int epochs, CancellationToken ct)
     {
         var recorded = (await ReadNpyAsync<int>(ae.OutputPrefix + "ssim_epochs.npy", ct)).Data;
-        var options = SuiteOptions(epochs);
+        var options = AutoencoderShards.SuiteOptions(epochs);
         var names = new List<string>();
         var values = new List<double[]>();
         foreach (var kind in new[] { "ssim_gauss11", "ssim_box7" })
@@ -203,21 +186,10 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
             names.AddRange(plan.Select(p => p.Name));
             values.AddRange(outputs);
         }
-        return new Part(names, 0, values, null);
+        return new MetricPart(names, 0, values, null);
     }
 
-    private async Task<Part> NearDuplicatesAsync(JobOutcome ae, int epoch, CancellationToken ct)
-    {
-        var (embeddings, _) = await AeArraysAsync(ae, ct);
-        var points = MetricSuite.PointsAt(embeddings, epoch);
-        var found = await Task.Run(() => NearDuplicates.Find(points, new NearDuplicateOptions(), Kernel(), ct), ct);
-        var csv = new StringBuilder("sample_a,sample_b,distance\n");
-        foreach (var p in found.Pairs)
-            csv.Append(CultureInfo.InvariantCulture, $"{p.First},{p.Second},{MetricTableWriter.Format(p.Distance)}\n");
-        return new Part([], 0, [], csv.ToString());
-    }
-
-    private async Task<Part> SsftAsync(RunArtifacts run, JobOutcome job, string prefix, CancellationToken ct)
+    private async Task<MetricPart> SsftAsync(RunArtifacts run, JobOutcome job, string prefix, CancellationToken ct)
     {
         var spec = await ArtifactJson.ReadAsync<JobSpec>(store, job.OutputPrefix + "job.json", ct);
         var index = (await ReadNpyAsync<int>(job.OutputPrefix + "sample_index.npy", ct)).Data;
@@ -249,7 +221,7 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
         var heldOut = new double[n];
         for (var t = 0; t < logs; t++)
             for (var i = 0; i < n; i++) heldOut[i] += forget.Data[t * n + i] / (double)logs;
-        return new Part(
+        return new MetricPart(
             [$"{prefix}_learn_epoch", $"{prefix}_learn_step", $"{prefix}_forget_epoch", $"{prefix}_forget_step",
              $"{prefix}_confidence", $"{prefix}_variability", $"{prefix}_correctness", $"{prefix}_heldout_prob"], 0,
             [Spread(learning.Epoch), Spread(learning.StepWithSentinel), Spread(forgetting.Epoch), Spread(forgetting.StepWithSentinel),
@@ -296,36 +268,4 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
 
     private static Dictionary<string, string> Params(params (string Key, int Value)[] values)
         => values.ToDictionary(v => v.Key, v => v.Value.ToString(CultureInfo.InvariantCulture));
-
-    /// <summary>One shard's output.</summary>
-    private sealed record Part(IReadOnlyList<string> Names, int RowStart, IReadOnlyList<double[]> Values, string? PairsCsv);
-
-    private sealed record PartHeader(IReadOnlyList<string> Names, int RowStart, int Rows, bool HasPairs);
-
-    private async Task WritePartAsync(string prefix, Part part, CancellationToken ct)
-    {
-        var rows = part.Values.Count == 0 ? 0 : part.Values[0].Length;
-        if (part.Values.Any(v => v.Length != rows)) throw new InvalidDataException("Partial columns of one shard differ in length.");
-        var flat = new double[part.Values.Count * rows];
-        for (var c = 0; c < part.Values.Count; c++) part.Values[c].CopyTo(flat, c * rows);
-        await store.PutAsync(prefix + "values.npy", new MemoryStream(Npy.ToBytes<double>(flat, [part.Values.Count, rows])), cancellationToken: ct);
-        if (part.PairsCsv is not null) await store.PutAsync(prefix + "pairs.csv", new MemoryStream(Encoding.UTF8.GetBytes(part.PairsCsv)), cancellationToken: ct);
-        await ArtifactJson.WriteAsync(store, prefix + "part.json", new PartHeader(part.Names, part.RowStart, rows, part.PairsCsv is not null), ct);
-    }
-
-    private async Task<Part> ReadPartAsync(string prefix, CancellationToken ct)
-    {
-        var header = await ArtifactJson.ReadAsync<PartHeader>(store, prefix + "part.json", ct);
-        var values = await ReadNpyAsync<double>(prefix + "values.npy", ct);
-        var columns = new List<double[]>();
-        for (var c = 0; c < header.Names.Count; c++) columns.Add(values.Data.AsSpan(c * header.Rows, header.Rows).ToArray());
-        string? pairs = null;
-        if (header.HasPairs)
-        {
-            await using var s = await store.OpenReadAsync(prefix + "pairs.csv", ct);
-            using var reader = new StreamReader(s, Encoding.UTF8);
-            pairs = await reader.ReadToEndAsync(ct);
-        }
-        return new Part(header.Names, header.RowStart, columns, pairs);
-    }
 }
