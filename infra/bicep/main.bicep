@@ -46,6 +46,9 @@ param functionInstanceMemoryMB int = 2048
 @description('Create the Event Grid subscription feeding the blob trigger. Needs the app code deployed first (its key exists only then).')
 param subscribeBlobEvents bool = false
 
+@description('Fill the runner callback key (HardSamples__CallbackKey) from the Functions host default key. Needs the app code deployed first (Flex Consumption creates host keys only then): scripts/azure/set-callback-key.sh sets the key after the first code deployment and turns this on for later provisions.')
+param callbackKeyFromHost bool = false
+
 @description('Name of the blob-triggered function that starts a run for an uploaded dataset.')
 param blobTriggerFunctionName string = 'StartRunOnDatasetUpload'
 
@@ -157,8 +160,9 @@ module runnerJob 'modules/runner-job.bicep' = {
   ]
 }
 
-// Settings the Functions app reads at startup (names: src/Orchestrator/OrchestratorSettings.cs; a test keeps
-// both in step). Values are endpoints and ids only.
+// Settings of the Functions app (names: src/Orchestrator/OrchestratorSettings.cs, which lists every setting the app
+// reads; a test keeps both in step). Values are endpoints, ids and fixed choices only. The host settings are in
+// modules/functions.bicep, and so are the runner callback settings: their values come from the site itself.
 var orchestratorSettings = [
   { name: 'AZURE_CLIENT_ID', value: identities.outputs.functionsClientId }
   { name: 'HardSamplesStorage__blobServiceUri', value: storage.outputs.blobEndpoint }
@@ -166,12 +170,11 @@ var orchestratorSettings = [
   { name: 'HardSamplesStorage__tableServiceUri', value: storage.outputs.tableEndpoint }
   { name: 'HardSamplesStorage__credential', value: 'managedidentity' }
   { name: 'HardSamplesStorage__clientId', value: identities.outputs.functionsClientId }
-  { name: 'HardSamples__DatasetsContainer', value: datasetsContainerName }
-  { name: 'HardSamples__RunsContainer', value: runsContainerName }
   { name: 'HardSamples__RunsTable', value: runsTableName }
   { name: 'HardSamples__SamplesTable', value: samplesTableName }
   { name: 'HardSamples__JobLauncher', value: 'ContainerApps' }
   { name: 'ContainerAppsJob__ArmEndpoint', value: environment().resourceManager }
+  { name: 'ContainerAppsJob__TokenScope', value: '${environment().resourceManager}.default' }
   { name: 'ContainerAppsJob__SubscriptionId', value: subscription().subscriptionId }
   { name: 'ContainerAppsJob__ResourceGroup', value: resourceGroup().name }
   { name: 'ContainerAppsJob__JobName', value: runnerJob.outputs.name }
@@ -195,6 +198,9 @@ module functions 'modules/functions.bicep' = {
     tableEndpoint: storage.outputs.tableEndpoint
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     appSettings: orchestratorSettings
+    callbackBaseUrlSettingName: 'HardSamples__CallbackBaseUrl'
+    callbackKeySettingName: 'HardSamples__CallbackKey'
+    callbackKeyFromHost: callbackKeyFromHost
     maximumInstanceCount: functionMaximumInstanceCount
     instanceMemoryMB: functionInstanceMemoryMB
   }

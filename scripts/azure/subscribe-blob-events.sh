@@ -1,8 +1,8 @@
 #!/usr/bin/env sh
 # Creates (or updates) the Event Grid subscription that delivers BlobCreated events of the `datasets`
 # container to the blob-triggered function. Must run after the function code is deployed: the webhook uses
-# the host's blobs_extension system key, which exists only once the blob trigger has loaded. Runs as the azd
-# postdeploy hook, or by hand with the deployment outputs below.
+# the host's blobs_extension system key, which exists only once the blob trigger has loaded. Runs in the azd
+# postdeploy hook (scripts/azure/postdeploy.sh), or by hand with the deployment outputs below.
 set -eu
 : "${AZURE_RESOURCE_GROUP:?set AZURE_RESOURCE_GROUP}"
 : "${FUNCTION_APP_NAME:?set FUNCTION_APP_NAME (deployment output)}"

@@ -47,7 +47,7 @@ public static class ProbeRunner
             if (options.Threads is { } threads) torch.set_num_threads(threads);
             device = DeviceSelection.Resolve(spec.Device, options.CudaAvailable ?? torch.cuda.is_available());
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var data = await PreparedData.LoadAsync(store, spec.DatasetPrefix, cancellationToken);
+            var data = spec.Probe == ProbeKind.Metrics ? null : await PreparedData.LoadAsync(store, spec.DatasetPrefix, cancellationToken);
             var ctx = new ProbeContext(spec, store, data, new torch.Device(device), progress, options, identity, cancellationToken);
             ctx.AddTiming("load", clock.Elapsed);
             options.OnStarted?.Invoke();
@@ -106,6 +106,7 @@ public static class ProbeRunner
         ProbeKind.Ssft => new SsftProbe(SsftModelKind.Classifier),
         ProbeKind.AeSsft => new SsftProbe(SsftModelKind.Autoencoder),
         ProbeKind.Contrastive => new ContrastiveProbe(),
+        ProbeKind.Metrics => new MetricsProbe(),
         _ => throw new NotSupportedException($"Probe kind '{kind}' is not run by GpuRunner."),
     };
 
@@ -154,11 +155,15 @@ public static class ProbeRunner
         var names = new List<string> { "samples.npy", "labels.npy", "manifest.json" };
         if (!string.IsNullOrEmpty(spec.Split) && spec.Split != "all") names.Add($"splits/{spec.Split}.npy");
         if (!string.IsNullOrEmpty(spec.SecondSplit) && spec.SecondSplit != "all") names.Add($"splits/{spec.SecondSplit}.npy");
+        var files = names.Select(n => (Label: n, Name: prefix + n)).ToList();
+        // A metrics job's inputs are the autoencoder's arrays: a rerun autoencoder invalidates its stored result.
+        if (spec.Probe == ProbeKind.Metrics && spec.Settings.Extra.TryGetValue("aePrefix", out var ae) && ae.Length > 0)
+            files.AddRange([(ae + "embeddings.npy", ae + "embeddings.npy"), (ae + "losses.npy", ae + "losses.npy")]);
         var sb = new StringBuilder();
-        foreach (var name in names)
+        foreach (var (label, name) in files)
         {
-            var info = await store.GetInfoAsync(prefix + name, cancellationToken);
-            sb.Append(name).Append('=').Append(info?.Sha256 ?? "-").Append('\n');
+            var info = await store.GetInfoAsync(name, cancellationToken);
+            sb.Append(label).Append('=').Append(info?.Sha256 ?? "-").Append('\n');
         }
         return sb.ToString();
     }

@@ -12,46 +12,38 @@ using Microsoft.Extensions.DependencyInjection;
 namespace HardSamples.Orchestrator;
 
 /// <summary>
-/// Wires the workflow into the Functions app from its settings: application storage (connection string
-/// <c>HardSamplesStorage</c>, e.g. <c>UseDevelopmentStorage=true</c> with Azurite, or the identity-based
-/// <c>HardSamplesStorage__blobServiceUri</c>/<c>__tableServiceUri</c> in Azure), table names, the job launcher
-/// (<c>HardSamples__JobLauncher</c> = <c>ContainerApps</c>, or <c>Process</c> with <c>HardSamples__RunnerPath</c> for
-/// local development) and the runner callback (<c>HardSamples__CallbackBaseUrl</c>, <c>HardSamples__CallbackKey</c>).
+/// Wires the workflow into the Functions app from its settings (every name is in <see cref="OrchestratorSettings"/>):
+/// application storage (connection string <see cref="SettingNames.StorageConnection"/>, e.g. <c>UseDevelopmentStorage=true</c>
+/// with Azurite, or the identity-based blob/table endpoints in Azure), table names, the job launcher
+/// (<see cref="OrchestratorSettings.JobLauncher"/> = <c>ContainerApps</c>, or <c>Process</c> with
+/// <see cref="OrchestratorSettings.RunnerPath"/> for local development) and the runner callback
+/// (<see cref="OrchestratorSettings.CallbackBaseUrl"/>, <see cref="OrchestratorSettings.CallbackKey"/>).
 /// </summary>
 public static class WorkflowAppRegistration
 {
-    /// <summary>Local-development launcher kind: GpuRunner child processes.</summary>
-    public const string ProcessLauncher = "Process";
-
-    /// <summary>Path of the GpuRunner executable for the process launcher.</summary>
-    public const string RunnerPathSetting = "HardSamples__RunnerPath";
-
-    /// <summary>Public base URL of this app for runner callbacks.</summary>
-    public const string CallbackBaseUrlSetting = "HardSamples__CallbackBaseUrl";
-
-    /// <summary>Function key sent by runners to the completion endpoint.</summary>
-    public const string CallbackKeySetting = "HardSamples__CallbackKey";
-
     /// <summary>Registers stores, steps, status, launcher and API options.</summary>
     public static IServiceCollection AddHardSamplesWorkflow(this IServiceCollection services, IConfiguration configuration)
     {
         var (storage, runnerStorage) = OpenStorage(configuration);
         string? Setting(string name) => configuration[SettingNames.ToConfigurationKey(name)] is { Length: > 0 } v ? v : null;
+        var callbackBase = Setting(OrchestratorSettings.CallbackBaseUrl);
+        if (callbackBase is not null && CallbackBaseUrlProblem(callbackBase) is { } problem)
+            throw new InvalidOperationException($"{OrchestratorSettings.CallbackBaseUrl} '{callbackBase}' {problem}.");
         var options = new WorkflowServiceOptions
         {
             RunsTable = Setting(SettingNames.RunsTable) ?? Workflow.Status.RunStatusStore.TableName,
             SamplesTable = Setting(SettingNames.SamplesTable) ?? Workflow.Status.SampleRows.TableName,
             AllowLocalDatasetPaths = false,
-            Callbacks = new JobCallbackOptions { BaseUrl = Setting(CallbackBaseUrlSetting), FunctionKey = Setting(CallbackKeySetting) },
+            Callbacks = new JobCallbackOptions { BaseUrl = callbackBase, FunctionKey = Setting(OrchestratorSettings.CallbackKey) },
         };
         services.AddRunWorkflowServices(storage.Runs, storage.Datasets, storage.Tables, options);
         services.AddSingleton(new ApiOptions { SamplesTable = options.SamplesTable });
         if (!services.TryAddContainerAppsJobLauncher(configuration))
         {
             var kind = Setting(OrchestratorSettings.JobLauncher);
-            if (string.Equals(kind, ProcessLauncher, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(kind, OrchestratorSettings.ProcessLauncher, StringComparison.OrdinalIgnoreCase))
             {
-                var runner = Setting(RunnerPathSetting) ?? throw new InvalidOperationException($"{OrchestratorSettings.JobLauncher}=Process needs {RunnerPathSetting} (the HardSamples.GpuRunner executable).");
+                var runner = Setting(OrchestratorSettings.RunnerPath) ?? throw new InvalidOperationException($"{OrchestratorSettings.JobLauncher}={OrchestratorSettings.ProcessLauncher} needs {OrchestratorSettings.RunnerPath} (the HardSamples.GpuRunner executable).");
                 services.AddSingleton<IJobLauncher>(_ => new LocalProcessJobLauncher(new LocalProcessLauncherOptions
                 {
                     RunnerPath = runner,
@@ -61,10 +53,20 @@ public static class WorkflowAppRegistration
             }
             else
             {
-                throw new InvalidOperationException($"No job launcher is configured: set {OrchestratorSettings.JobLauncher} to {OrchestratorSettings.ContainerAppsLauncher} (Azure) or {ProcessLauncher} (local, with {RunnerPathSetting}).");
+                throw new InvalidOperationException($"No job launcher is configured: set {OrchestratorSettings.JobLauncher} to {OrchestratorSettings.ContainerAppsLauncher} (Azure) or {OrchestratorSettings.ProcessLauncher} (local, with {OrchestratorSettings.RunnerPath}).");
             }
         }
         return services;
+    }
+
+    /// <summary>Why <paramref name="baseUrl"/> cannot be the callback base URL, or null when it can.</summary>
+    internal static string? CallbackBaseUrlProblem(string baseUrl)
+    {
+        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            return "is not an absolute http(s) URL";
+        if (uri.AbsolutePath.TrimEnd('/').EndsWith("/api", StringComparison.OrdinalIgnoreCase))
+            return "ends in /api, which the callback route adds itself (give the app's base URL, e.g. https://NAME.azurewebsites.net)";
+        return uri.Query.Length > 0 ? "has a query string" : null;
     }
 
     /// <summary>The app's data stores and the storage spec a runner process could use (connection strings only).</summary>

@@ -69,6 +69,39 @@ public sealed partial class WorkflowEndToEndTests : IClassFixture<AzuriteFixture
         Assert.True(await store.ExistsAsync("it-resume/report/index.html"));
     }
 
+    [Fact]
+    public async Task Heavy_metric_shards_run_as_gpurunner_metrics_jobs_in_child_processes_and_contrastive_feeds_the_table()
+    {
+        using var dir = new TempDirectory("metricjobs");
+        var runsFolder = Path.Combine(dir.Path, "runs");
+        var store = new LocalArtifactStore(runsFolder);
+        using var cli = CliRunner.Start(["run", "--out", runsFolder, "--run-id", "it-metricjobs", "--launcher", "process",
+            "--probes", "ae,contrastive", "--metric-job-threshold", "100", .. Small]);
+        var code = await cli.WaitAsync(TimeSpan.FromMinutes(5));
+        Assert.True(code == 0, cli.Output);
+
+        var results = new List<string>();
+        await foreach (var info in store.ListAsync("it-metricjobs/"))
+            if (info.Name.EndsWith("/result.json", StringComparison.Ordinal) && info.Name.Contains("/metrics/parts/", StringComparison.Ordinal)) results.Add(info.Name);
+        Assert.NotEmpty(results); // lid, silhouette, extended and neardup shards became jobs
+        foreach (var name in results)
+        {
+            await using var s = await store.OpenReadAsync(name);
+            var result = HardSamples.Shared.Contracts.ContractJson.ParseResult(await new StreamReader(s).ReadToEndAsync(), name);
+            Assert.Equal(HardSamples.Shared.Contracts.JobStatus.Succeeded, result.Status);
+            Assert.Equal(HardSamples.Shared.Contracts.ProbeKind.Metrics, result.Probe);
+        }
+        var metrics = await File.ReadAllTextAsync(Path.Combine(runsFolder, "it-metricjobs", "results", "metrics.csv"));
+        var header = metrics[..metrics.IndexOf('\n')];
+        Assert.Contains("LID_TLE__last", header);
+        Assert.Contains("sil__last", header);
+        Assert.Contains("knn_rarity", header);
+        Assert.Contains("nn_pixel_dist", header);     // the near-duplicate job's per-sample column
+        Assert.Contains("bt_self_corr__last", header); // the contrastive probe feeds the table
+        Assert.Contains("bt_cross_corr__last", header);
+        Assert.True(File.Exists(Path.Combine(runsFolder, "it-metricjobs", "results", "near_duplicates.csv")));
+    }
+
     private static async Task<string> FirstFinishedJobAsync(LocalArtifactStore store, CliRunner cli)
     {
         var deadline = DateTime.UtcNow.AddMinutes(4);

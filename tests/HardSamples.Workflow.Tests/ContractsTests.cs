@@ -1,3 +1,4 @@
+using HardSamples.Shared.Metrics.Shards;
 using HardSamples.Shared.Contracts;
 using HardSamples.Workflow.Jobs;
 using HardSamples.Workflow.Status;
@@ -88,15 +89,18 @@ public sealed class ContractsTests
     {
         var data = new PreparedDatasetRef("r1/data/", 100, 1, 28, 28, 10, true, ["shard-000"], new Dictionary<string, int>(), "x");
         var run = new RunArtifacts("r1", data, [new JobOutcome("ae", ProbeKind.Autoencoder, "r1/probes/ae/", JobStatus.Succeeded, 1, false)]);
-        var shard = new MetricShardSpec("lid", "epoch-0010", true, new Dictionary<string, string> { ["epoch"] = "10" });
+        var shard = new MetricShardSpec("lid", "epoch-0010", true, new Dictionary<string, string> { ["epoch"] = "10", ["epochs"] = "20" });
         var spec = JobPlanner.MetricJob(new RunRequest(), run, shard, "r1/metrics/parts/lid-epoch-0010/");
         Assert.Equal(ProbeKind.Metrics, spec.Probe);
         Assert.True(RunIds.IsValidJobId(spec.JobId), spec.JobId);
-        var (s, r) = JobPlanner.ReadMetricJob(spec);
-        Assert.Equal(shard.Id, s.Id);
-        Assert.Equal("10", s.Parameters["epoch"]);
-        Assert.Equal("r1/probes/ae/", r.Jobs.Single().OutputPrefix);
-        Assert.Throws<InvalidDataException>(() => JobPlanner.ReadMetricJob(spec with { Settings = new ProbeSettings() }));
+        var request = AutoencoderShardRequest.FromSettings(spec.Settings.Extra);
+        Assert.Equal(new AutoencoderShardRequest("lid", 10, 0, 0, 20, "r1/probes/ae/", "r1/data/"), request);
+        Assert.Equal("epoch-0010", spec.Settings.Extra["key"]);
+        Assert.Throws<InvalidDataException>(() => AutoencoderShardRequest.FromSettings(new ProbeSettings().Extra));
+        Assert.Contains("aePrefix", Assert.Throws<InvalidDataException>(() => AutoencoderShardRequest.FromSettings(
+            new Dictionary<string, string>(spec.Settings.Extra) { ["aePrefix"] = "../etc/" })).Message);
+        Assert.Throws<InvalidOperationException>(() => JobPlanner.MetricJob(new RunRequest(), run with { Jobs = [] }, shard, "r1/x/"));
+        Assert.Throws<InvalidOperationException>(() => JobPlanner.MetricJob(new RunRequest(), run, shard with { Family = "ssft" }, "r1/x/"));
     }
 
     [Fact]

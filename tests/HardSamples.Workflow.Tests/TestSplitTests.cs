@@ -98,9 +98,7 @@ public sealed class TestSplitTests
         var injected = (await ReadNpyAsync<int>(store, data.Prefix + "injected.npy")).Data;
         var request = new RunRequest { Probes = ["ae", "ssft"], Epochs = 4, SsftEpochs = 2, TestFraction = 0.2 };
         var jobs = JobPlanner.PlanProbes(RunId, request, data);
-        var nearDuplicate = (train[100], train[101]);
-        Assert.NotEqual(100, nearDuplicate.Item1); // test samples before it: embedding row ≠ sample id
-        await WriteAutoencoderOutputsAsync(store, jobs[0], train, injected, duplicateRows: (100, 101));
+        await WriteAutoencoderOutputsAsync(store, jobs[0], train, injected);
         foreach (var ssft in jobs.Skip(1)) await WriteSsftOutputsAsync(store, ssft, await SplitAsync(store, data, ssft.Split));
         var run = new RunArtifacts(RunId, data, jobs.Select(j => new JobOutcome(j.JobId, j.Probe, j.OutputPrefix, JobStatus.Succeeded, 1, false)).ToList());
 
@@ -114,9 +112,16 @@ public sealed class TestSplitTests
         Assert.Equal(train.Length, merged.Rows);
         var table = await ReadMetricsAsync(store, merged);
         Assert.Equal(train, table.SampleIndex);
-        Assert.True(table.Contains("ssft_learn_step") && table.Contains("loss__last"), string.Join(", ", table.Names));
-        var pairs = await ReadTextAsync(store, RunLayout.Result(RunId, "near_duplicates.csv"));
-        Assert.Contains($"\n{nearDuplicate.Item1},{nearDuplicate.Item2},", pairs); // sample ids, not embedding rows
+        Assert.True(table.Contains("ssft_learn_step") && table.Contains("loss__last") && table.Contains("nn_pixel_dist"), string.Join(", ", table.Names));
+        // The pixel near-duplicate search stays among the trained samples and names them by sample id: the injected
+        // near-duplicates whose original is also trained are found, none involving a test sample is.
+        var pairs = (await ReadTextAsync(store, RunLayout.Result(RunId, "near_duplicates.csv"))).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(l => l.Split(',')).Select(f => (A: int.Parse(f[0], System.Globalization.CultureInfo.InvariantCulture), B: int.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        var partner = (await ReadNpyAsync<int>(store, data.Prefix + "partner.npy")).Data;
+        var trainedCopies = train.Where(id => injected[id] == 3 && train.Contains(partner[id])).Select(id => (Math.Min(id, partner[id]), Math.Max(id, partner[id]))).ToList();
+        Assert.NotEmpty(trainedCopies);
+        Assert.All(trainedCopies, c => Assert.Contains(c, pairs));
+        Assert.All(pairs, p => Assert.True(!test.Contains(p.A) && !test.Contains(p.B), $"pair {p} names a test sample"));
 
         var results = new ResultsStep(store, new InMemoryTableStore());
         var correlations = await results.CorrelateAsync(new CorrelateInput(run, merged), default);
@@ -137,7 +142,7 @@ public sealed class TestSplitTests
         var data = await PrepareAsync(store, 0.2);
         var injected = (await ReadNpyAsync<int>(store, data.Prefix + "injected.npy")).Data;
         var job = JobPlanner.PlanProbes(RunId, new RunRequest { Probes = ["ae"], Epochs = 4 }, data)[0];
-        await WriteAutoencoderOutputsAsync(store, job, Enumerable.Range(0, data.Count).ToArray(), injected, duplicateRows: (1, 2)); // trained on "all"
+        await WriteAutoencoderOutputsAsync(store, job, Enumerable.Range(0, data.Count).ToArray(), injected); // trained on "all"
         var run = new RunArtifacts(RunId, data, [new JobOutcome(job.JobId, job.Probe, job.OutputPrefix, JobStatus.Succeeded, 1, false)]);
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => new MetricStep(store).PlanAsync(new MetricPlanInput(run), default));
         Assert.Contains("held out for test", error.Message);
@@ -147,11 +152,8 @@ public sealed class TestSplitTests
         => new DatasetStep(store, null).PrepareAsync(
             new PrepareDatasetInput(RunId, "mnist-sample", null, 600, new CorruptionRequest(), 91, 250, RunLayout.Data(RunId), testFraction), default);
 
-    /// <summary>
-    /// AE outputs over <paramref name="ids"/> (rows in that order): loss and embedding norm grow for mixtures, and two
-    /// rows share their last-epoch embedding (a near-duplicate pair).
-    /// </summary>
-    private static async Task WriteAutoencoderOutputsAsync(IArtifactStore store, JobSpec job, int[] ids, int[] injected, (int A, int B) duplicateRows)
+    /// <summary>AE outputs over <paramref name="ids"/> (rows in that order): loss and embedding norm grow for mixtures.</summary>
+    private static async Task WriteAutoencoderOutputsAsync(IArtifactStore store, JobSpec job, int[] ids, int[] injected)
     {
         const int dims = 6;
         var rng = new Random(5);
@@ -167,8 +169,6 @@ public sealed class TestSplitTests
                 for (var d = 0; d < dims; d++) embeddings[(e * n + i) * dims + d] = (float)(rng.NextDouble() + (mixed ? 0.5 : 0));
             }
         }
-        var last = (epochs - 1) * n;
-        Array.Copy(embeddings, (last + duplicateRows.A) * dims, embeddings, (last + duplicateRows.B) * dims, dims);
         await PutNpyAsync(store, job.OutputPrefix + "embeddings.npy", embeddings, [epochs, n, dims]);
         await PutNpyAsync(store, job.OutputPrefix + "losses.npy", losses, [epochs, n]);
         await PutNpyAsync(store, job.OutputPrefix + "sample_index.npy", ids, [n]);

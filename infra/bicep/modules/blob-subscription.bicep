@@ -1,7 +1,7 @@
 // Event Grid subscription delivering BlobCreated events of one container to an Event Grid-source blob trigger
 // (the only blob trigger Flex Consumption supports). The webhook carries the blobs_extension system key, which
 // the Functions host creates when it first loads the blob trigger: deploy this after the app code
-// (scripts/azure/subscribe-blob-events.sh does it as the azd postdeploy hook).
+// (scripts/azure/subscribe-blob-events.sh does it in the azd postdeploy hook, scripts/azure/postdeploy.sh).
 @description('Existing Event Grid system topic on the storage account.')
 param systemTopicName string
 

@@ -36,6 +36,15 @@ param appInsightsConnectionString string
 @description('Application settings specific to HardSamples (name/value objects), appended to the host settings.')
 param appSettings array
 
+@description('Name of the runner-callback base URL setting, set here to https://{defaultHostName} of this app.')
+param callbackBaseUrlSettingName string
+
+@description('Name of the runner-callback function key setting, set here from this app\'s host keys.')
+param callbackKeySettingName string
+
+@description('Fill the callback key setting from the host default function key (listKeys). Flex Consumption creates host keys only once the app code has run: leave false for the first deployment (the setting stays empty and scripts/azure/set-callback-key.sh fills it after the code deployment), true afterwards.')
+param callbackKeyFromHost bool
+
 @description('Maximum instances the app scales out to.')
 @minValue(1)
 @maxValue(1000)
@@ -110,9 +119,24 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      appSettings: concat(hostSettings, appSettings)
     }
   }
+}
+
+// All app settings as the site's appsettings resource (it replaces the whole set): the callback settings need the
+// site's own host name and key, which the site's properties cannot reference.
+var callbackSettings = [
+  { name: callbackBaseUrlSettingName, value: 'https://${app.properties.defaultHostName}' }
+  {
+    name: callbackKeySettingName
+    value: callbackKeyFromHost ? listKeys('${app.id}/host/default', '2023-12-01').functionKeys.default : ''
+  }
+]
+
+resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: app
+  name: 'appsettings'
+  properties: toObject(concat(hostSettings, appSettings, callbackSettings), setting => setting.name, setting => setting.value)
 }
 
 resource basicPublishingFtp 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {

@@ -40,10 +40,11 @@ internal static class RunCommand
         var seed = new Option<int>("--seed") { Description = "seed of every draw", DefaultValueFactory = _ => 91 };
         var launcher = new Option<string>("--launcher") { Description = "in-process (GpuRunner library) or process (GpuRunner child processes)", DefaultValueFactory = _ => "in-process" };
         var threads = new Option<int?>("--threads") { Description = "torch threads per job (default: one per core)" };
+        var metricJobThreshold = new Option<int>("--metric-job-threshold") { Description = "above this many samples, heavy metric shards (kNN/LID, silhouette, extended, near-duplicates) run as GpuRunner metrics jobs instead of activities", DefaultValueFactory = _ => RunDefaults.MetricJobThreshold };
         var plain = new Option<bool>("--plain") { Description = "print progress as lines instead of bars" };
         var command = new Command("run", "Run the whole pipeline (prepare, probes, metrics, correlations, ranking, report) on this machine.")
         {
-            dataset, epochs, aeBatch, ssftEpochs, ssftArch, probes, output, storage, resume, runId, maxSamples, testFraction, seed, launcher, threads, plain,
+            dataset, epochs, aeBatch, ssftEpochs, ssftArch, probes, output, storage, resume, runId, maxSamples, testFraction, seed, launcher, threads, metricJobThreshold, plain,
         };
         command.SetAction(async (parseResult, ct) =>
         {
@@ -74,6 +75,7 @@ internal static class RunCommand
                         MaxSamples = parseResult.GetValue(maxSamples),
                         TestFraction = parseResult.GetValue(testFraction),
                         Seed = parseResult.GetValue(seed),
+                        MetricJobThreshold = parseResult.GetValue(metricJobThreshold),
                         // Local launchers raise the completion event themselves; the poll is only the safety net.
                         Wait = new JobWaitPolicy { PollInterval = TimeSpan.FromSeconds(10), Timeout = TimeSpan.FromHours(12), MaxAttempts = 2 },
                     };

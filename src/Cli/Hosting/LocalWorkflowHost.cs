@@ -71,7 +71,7 @@ internal sealed class LocalWorkflowHost : IAsyncDisposable, IJobCompletionSink
                 WorkFolder = Path.Join(Path.GetTempPath(), "hardsamples-jobs"),
                 Threads = threads,
             }, Sink()),
-            _ => new InProcessJobLauncher(storage.Runs, board, Sink(), threads, sp.GetRequiredService<Workflow.Steps.IMetricStep>()),
+            _ => new InProcessJobLauncher(storage.Runs, board, Sink(), threads),
         });
         builder.Services.AddInMemoryDurableTask(r => r.AddRunWorkflow(), new InMemoryDurableTaskOptions { Port = FreePort() });
         var host = builder.Build();

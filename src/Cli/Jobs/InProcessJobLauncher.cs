@@ -13,9 +13,9 @@ namespace HardSamples.Cli.Jobs;
 /// serialised there, one job at a time), reports their epochs to the <see cref="JobProgressBoard"/> and their end to
 /// the <see cref="IJobCompletionSink"/>. Executions live only as long as this process: after a restart every earlier
 /// execution reads as failed, and the orchestrator starts the job again, which resumes from its last checkpoint.
-/// <c>metrics</c> jobs (heavy metric shards of large sets) run the metric step's CPU kernels here.
+/// <c>metrics</c> jobs (heavy metric shards of large sets) run through the same <see cref="ProbeRunner"/> as in the container.
 /// </summary>
-internal sealed class InProcessJobLauncher(IArtifactStore store, JobProgressBoard board, IJobCompletionSink? sink, int? threads, IMetricStep? metrics = null) : IJobLauncher, IDisposable
+internal sealed class InProcessJobLauncher(IArtifactStore store, JobProgressBoard board, IJobCompletionSink? sink, int? threads) : IJobLauncher, IDisposable
 {
     /// <summary>The <see cref="JobHandle.Launcher"/> value.</summary>
     public const string LauncherKind = "in-process";
@@ -69,16 +69,10 @@ internal sealed class InProcessJobLauncher(IArtifactStore store, JobProgressBoar
         var progress = new SyncProgress(p => board.Report(new JobProgressLine(spec.JobId, p.Phase, p.Epoch, p.TotalEpochs, p.Loss)));
         try
         {
-            if (spec.Probe == ProbeKind.Metrics)
-            {
-                e.State = await RunMetricShardAsync(spec, linked.Token);
-            }
-            else
-            {
-                var options = new ProbeRunOptions { Threads = threads, OnStarted = () => e.State = new JobExecutionState(JobStatus.Running, "training") };
-                var result = await ProbeRunner.RunAsync(spec, store, progress, options, linked.Token);
-                e.State = new JobExecutionState(result.Status, result.Error);
-            }
+            // Probe and metrics jobs alike: exactly what the GpuRunner container runs.
+            var options = new ProbeRunOptions { Threads = threads, OnStarted = () => e.State = new JobExecutionState(JobStatus.Running, spec.Probe == ProbeKind.Metrics ? "computing" : "training") };
+            var result = await ProbeRunner.RunAsync(spec, store, progress, options, linked.Token);
+            e.State = new JobExecutionState(result.Status, result.Error);
         }
         catch (OperationCanceledException)
         {
@@ -98,25 +92,6 @@ internal sealed class InProcessJobLauncher(IArtifactStore store, JobProgressBoar
         {
             // The orchestrator's status poll notices the end anyway.
         }
-    }
-
-    private async Task<JobExecutionState> RunMetricShardAsync(JobSpec spec, CancellationToken ct)
-    {
-        if (metrics is null) return new JobExecutionState(JobStatus.Failed, "this launcher has no metric step for metrics jobs");
-        var started = DateTimeOffset.UtcNow;
-        var (shard, run) = JobPlanner.ReadMetricJob(spec);
-        JobResult result;
-        try
-        {
-            await metrics.ComputeShardAsync(new MetricShardInput(run, shard, spec.OutputPrefix), ct);
-            result = new JobResult { RunId = spec.RunId, JobId = spec.JobId, Probe = spec.Probe, Status = JobStatus.Succeeded, Device = "cpu", StartedAt = started, FinishedAt = DateTimeOffset.UtcNow };
-        }
-        catch (Exception ex) when (ex is InvalidDataException or ArgumentException or ArtifactNotFoundException or InvalidOperationException)
-        {
-            result = new JobResult { RunId = spec.RunId, JobId = spec.JobId, Probe = spec.Probe, Status = JobStatus.Failed, Error = ex.Message, Device = "cpu", StartedAt = started, FinishedAt = DateTimeOffset.UtcNow };
-        }
-        await ArtifactJson.WriteAsync(store, spec.ResultName, result, ct);
-        return new JobExecutionState(result.Status, result.Error);
     }
 
     /// <summary>Reports synchronously on the reporting thread (no SynchronizationContext hop).</summary>

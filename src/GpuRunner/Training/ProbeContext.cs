@@ -16,11 +16,11 @@ public sealed class ProbeContext
     private readonly Dictionary<string, long> counters = new(StringComparer.Ordinal);
     private readonly Stopwatch clock = Stopwatch.StartNew();
 
-    internal ProbeContext(JobSpec spec, IArtifactStore store, PreparedData data, Device device, IProgress<ProbeProgress>? progress, ProbeRunOptions options, string dataIdentity, CancellationToken cancellationToken)
+    internal ProbeContext(JobSpec spec, IArtifactStore store, PreparedData? data, Device device, IProgress<ProbeProgress>? progress, ProbeRunOptions options, string dataIdentity, CancellationToken cancellationToken)
     {
         Spec = spec;
         Store = store;
-        Data = data;
+        this.data = data;
         Device = device;
         Progress = progress;
         Options = options;
@@ -36,8 +36,11 @@ public sealed class ProbeContext
     /// <summary>The artifact store.</summary>
     public IArtifactStore Store { get; }
 
-    /// <summary>The prepared dataset.</summary>
-    public PreparedData Data { get; }
+    private readonly PreparedData? data;
+
+    /// <summary>The prepared dataset (every probe but <c>metrics</c> jobs, which read only stored probe outputs).</summary>
+    /// <exception cref="InvalidOperationException">The job loaded no dataset.</exception>
+    public PreparedData Data => data ?? throw new InvalidOperationException($"Job '{Spec.JobId}' ({Spec.Probe}) has no dataset loaded.");
 
     /// <summary>Where tensors live.</summary>
     public Device Device { get; }
@@ -78,6 +81,14 @@ public sealed class ProbeContext
     {
         var start = Stopwatch.GetTimestamp();
         try { return action(); }
+        finally { AddTiming(name, Stopwatch.GetElapsedTime(start)); }
+    }
+
+    /// <summary>Async variant of <see cref="Time{T}"/> with a result.</summary>
+    public async Task<T> TimeAsync<T>(string name, Func<Task<T>> action)
+    {
+        var start = Stopwatch.GetTimestamp();
+        try { return await action(); }
         finally { AddTiming(name, Stopwatch.GetElapsedTime(start)); }
     }
 

@@ -1,4 +1,5 @@
 using HardSamples.Shared.Contracts;
+using HardSamples.Shared.Metrics.Shards;
 
 namespace HardSamples.Workflow.Jobs;
 
@@ -45,27 +46,18 @@ public static class JobPlanner
         return jobs;
     }
 
-    /// <summary>Settings key of a metric job holding the <see cref="MetricShardSpec"/> (JSON).</summary>
-    public const string MetricShardKey = "shard";
-
-    /// <summary>Settings key of a metric job holding the <see cref="RunArtifacts"/> (JSON).</summary>
-    public const string MetricRunKey = "run";
-
     /// <summary>
-    /// A <c>metrics</c> job computing one heavy metric shard (used above the size threshold). The shard and the run's
-    /// artifacts travel in <see cref="ProbeSettings.Extra"/> (<see cref="MetricShardKey"/>, <see cref="MetricRunKey"/>,
-    /// plus <c>family</c> and <c>key</c>); the job writes the same part files as <c>ComputeMetricShardActivity</c> under
-    /// <paramref name="outputPrefix"/>, then its <c>result.json</c>.
+    /// A <c>metrics</c> job computing one heavy autoencoder-derived shard (used above the size threshold) in GpuRunner,
+    /// with its distance kernel on the GPU when there is one. The shard travels as flat settings
+    /// (<see cref="AutoencoderShardRequest.ToSettings"/> plus <c>key</c>); the job writes the same part files as
+    /// <c>ComputeMetricShardActivity</c> under <paramref name="outputPrefix"/>, then its <c>result.json</c>.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The run has no autoencoder job or the family is not autoencoder-derived.</exception>
     public static JobSpec MetricJob(RunRequest request, RunArtifacts run, MetricShardSpec shard, string outputPrefix)
     {
-        var extra = new Dictionary<string, string>
-        {
-            ["family"] = shard.Family,
-            ["key"] = shard.Key,
-            [MetricShardKey] = System.Text.Json.JsonSerializer.Serialize(shard, ArtifactJson.Options),
-            [MetricRunKey] = System.Text.Json.JsonSerializer.Serialize(run, ArtifactJson.Options),
-        };
+        if (!AutoencoderShardRequest.Families.Contains(shard.Family))
+            throw new InvalidOperationException($"Metric family '{shard.Family}' cannot run as a GpuRunner metrics job (only {string.Join(", ", AutoencoderShardRequest.Families)}).");
+        var extra = new Dictionary<string, string>(Steps.MetricStep.AutoencoderRequest(run, shard).ToSettings()) { ["key"] = shard.Key };
         return new JobSpec
         {
             RunId = run.RunId,
@@ -73,29 +65,11 @@ public static class JobPlanner
             Probe = ProbeKind.Metrics,
             DatasetPrefix = run.Dataset.Prefix,
             OutputPrefix = outputPrefix,
-            Epochs = 0,
+            Epochs = 1,
             Seed = request.Seed,
             Device = request.Device,
             Settings = new ProbeSettings { Extra = extra },
         };
-    }
-
-    /// <summary>The shard and run a <c>metrics</c> job carries (see <see cref="MetricJob"/>).</summary>
-    /// <exception cref="InvalidDataException">The spec is not a metric job or its settings are incomplete.</exception>
-    public static (MetricShardSpec Shard, RunArtifacts Run) ReadMetricJob(JobSpec spec)
-    {
-        if (spec.Probe != ProbeKind.Metrics) throw new InvalidDataException($"Job '{spec.JobId}' is a {spec.Probe} job, not a metrics job.");
-        if (!spec.Settings.Extra.TryGetValue(MetricShardKey, out var shard) || !spec.Settings.Extra.TryGetValue(MetricRunKey, out var run))
-            throw new InvalidDataException($"Metrics job '{spec.JobId}' lacks the '{MetricShardKey}' or '{MetricRunKey}' setting.");
-        try
-        {
-            return (System.Text.Json.JsonSerializer.Deserialize<MetricShardSpec>(shard, ArtifactJson.Options)!,
-                System.Text.Json.JsonSerializer.Deserialize<RunArtifacts>(run, ArtifactJson.Options)!);
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new InvalidDataException($"Metrics job '{spec.JobId}' has unreadable settings: {e.Message}", e);
-        }
     }
 
     private static JobSpec Spec(string runId, string jobId, ProbeKind kind, RunRequest request, PreparedDatasetRef data,

@@ -5,6 +5,7 @@ using HardSamples.Shared.Contracts;
 using HardSamples.Shared.Metrics;
 using HardSamples.Shared.Metrics.Extended;
 using HardSamples.Shared.Metrics.Kernels;
+using HardSamples.Shared.Metrics.Shards;
 using HardSamples.Shared.Storage;
 using HardSamples.Shared.Tables;
 
@@ -16,9 +17,12 @@ namespace HardSamples.Workflow.Steps;
 /// <item>autoencoder families from <c>embeddings.npy</c>/<c>losses.npy</c>: <c>series</c> per sample shard, <c>lid</c> and
 /// <c>silhouette</c> per snapshot epoch, <c>extended</c> at the last epoch (all but the series are heavy);</item>
 /// <item><c>ssim</c>: aggregates of the per-sample SSIM series the autoencoder recorded;</item>
-/// <item><c>neardup</c>: near-duplicate pairs of the last-epoch embeddings (heavy) → <c>results/near_duplicates.csv</c>;</item>
+/// <item><c>neardup</c>: near-duplicate pairs in pixel space, tolerant to small shifts (<see cref="PixelNearDuplicates"/>, heavy)
+/// → <c>results/near_duplicates.csv</c> and the per-sample column <c>nn_pixel_dist</c>;</item>
 /// <item><c>ssft</c> / <c>aessft</c>: learning and forgetting times of each direction's first split, the learning
-/// phase's training dynamics (confidence, variability, correctness) and the held-out true-class probability.</item>
+/// phase's training dynamics (confidence, variability, correctness) and the held-out true-class probability;</item>
+/// <item><c>contrastive</c>: aggregates of the Barlow Twins probe's per-sample view correlations (<c>bt_self_corr__…</c>,
+/// <c>bt_cross_corr__…</c>).</item>
 /// </list>
 /// Each shard writes <c>part.json</c> (columns, rows) and <c>values.npy</c> (float64 [columns, rows]) under its prefix;
 /// the merge assembles <c>results/metrics.csv</c> and <c>results/metrics.parquet</c> (one row per sample the probes
@@ -40,7 +44,7 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
             var (epochs, samples) = await AeShapeAsync(ae, cancellationToken);
             if (samples != ProbeSamples.Count(run.Dataset))
                 throw new InvalidDataException($"{ae.OutputPrefix}losses.npy covers {samples} samples; the run's probes train on {ProbeSamples.Count(run.Dataset)} ({run.Dataset.Count} prepared, {run.Dataset.TestCount} held out for test).");
-            var options = SuiteOptions(epochs);
+            var options = AutoencoderShards.SuiteOptions(epochs);
             foreach (var unit in MetricSuite.Plan(epochs, samples, options, run.Dataset.Count <= 0 ? int.MaxValue : ShardRows(run)))
             {
                 var family = unit.Family.ToString().ToLowerInvariant();
@@ -50,12 +54,15 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
             }
             if (await store.ExistsAsync(ae.OutputPrefix + "ssim_gauss11.npy", cancellationToken))
                 shards.Add(new MetricShardSpec("ssim", "all", false, Params(("epochs", epochs))));
-            shards.Add(new MetricShardSpec("neardup", $"epoch-{epochs - 1:0000}", true, Params(("epoch", epochs - 1))));
         }
         foreach (var job in run.Jobs.Where(j => j.Probe is ProbeKind.Ssft or ProbeKind.AeSsft))
             shards.Add(new MetricShardSpec(job.Probe == ProbeKind.Ssft ? "ssft" : "aessft", job.JobId, false, new Dictionary<string, string> { ["job"] = job.JobId }));
+        foreach (var job in run.Jobs.Where(j => j.Probe == ProbeKind.Contrastive))
+            shards.Add(new MetricShardSpec("contrastive", job.JobId, false, new Dictionary<string, string> { ["job"] = job.JobId }));
         if (shards.Count == 0)
-            throw new InvalidOperationException("No probe produced outputs the metric step can use (run the 'ae' or 'ssft' probe).");
+            throw new InvalidOperationException("No probe produced outputs the metric step can use (run the 'ae', 'ssft' or 'contrastive' probe).");
+        // Near-duplicates are searched in pixel space (any probe set): heavy, O(N²) candidate search.
+        shards.Add(new MetricShardSpec("neardup", "pixels", true, Params(("epoch", 0), ("epochs", 0))));
         return new MetricPlan(shards);
     }
 
@@ -64,33 +71,25 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
     {
         var shard = input.Shard;
         var run = input.Run;
-        Part part;
+        MetricPart part;
         switch (shard.Family)
         {
-            case "series" or "lid" or "silhouette" or "extended":
-            {
-                var ae = Job(run, ProbeKind.Autoencoder) ?? throw new InvalidOperationException("The autoencoder job is missing.");
-                var (embeddings, losses) = await AeArraysAsync(ae, cancellationToken);
-                var options = SuiteOptions(embeddings.Dim(0));
-                var unit = new MetricWorkUnit(Enum.Parse<MetricFamily>(shard.Family, ignoreCase: true), Int(shard, "epoch"), Int(shard, "rowStart"), Int(shard, "rowCount"));
-                var computed = await Task.Run(() => MetricSuite.ComputeUnit(unit, embeddings, losses, options, Kernel(), cancellationToken), cancellationToken);
-                part = new Part(computed.Columns.Select(c => c.Name).ToList(), unit.Family == MetricFamily.Series ? unit.RowStart : 0,
-                    computed.Columns.Select(c => c.Values).ToList(), null);
+            case "series" or "lid" or "silhouette" or "extended" or "neardup":
+                part = await AutoencoderShards.ComputeAsync(store, AutoencoderRequest(run, shard), Kernel(), cancellationToken);
                 break;
-            }
             case "ssim":
                 part = await SsimAsync(Job(run, ProbeKind.Autoencoder)!, Int(shard, "epochs"), cancellationToken);
-                break;
-            case "neardup":
-                part = await NearDuplicatesAsync(run, Job(run, ProbeKind.Autoencoder)!, Int(shard, "epoch"), cancellationToken);
                 break;
             case "ssft" or "aessft":
                 part = await SsftAsync(run, run.Jobs.Single(j => j.JobId == shard.Parameters["job"]), shard.Family, cancellationToken);
                 break;
+            case "contrastive":
+                part = await ContrastiveAsync(run, run.Jobs.Single(j => j.JobId == shard.Parameters["job"]), cancellationToken);
+                break;
             default:
                 throw new ArgumentException($"Unknown metric family '{shard.Family}'.");
         }
-        await WritePartAsync(input.OutputPrefix, part, cancellationToken);
+        await MetricPartStore.WriteAsync(store, input.OutputPrefix, part, cancellationToken);
         return new MetricShardResult(shard.Id, input.OutputPrefix, part.Names.Count);
     }
 
@@ -108,7 +107,7 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
         foreach (var result in input.Parts)
         {
             var spec = byId[result.ShardId];
-            var part = await ReadPartAsync(result.OutputPrefix, cancellationToken);
+            var part = await MetricPartStore.ReadAsync(store, result.OutputPrefix, cancellationToken);
             switch (spec.Family)
             {
                 case "series" or "lid" or "silhouette" or "extended":
@@ -118,13 +117,14 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
                     break;
                 case "neardup":
                     pairs = part.PairsCsv;
+                    for (var c = 0; c < part.Names.Count; c++) Fill(extra, part.Names[c], part.RowStart, part.Values[c], n);
                     break;
                 default:
                     for (var c = 0; c < part.Names.Count; c++) Fill(extra, part.Names[c], part.RowStart, part.Values[c], n);
                     break;
             }
         }
-        var table = epochs is { } e ? MetricSuite.Merge(suiteShards, e, n, SuiteOptions(e)) : new MetricTable(n);
+        var table = epochs is { } e ? MetricSuite.Merge(suiteShards, e, n, AutoencoderShards.SuiteOptions(e)) : new MetricTable(n);
         if (run.Dataset.TestCount > 0) table = WithSampleIds(table, rows);
         foreach (var (name, values) in extra)
         {
@@ -146,16 +146,18 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
         return new MergedMetricsRef(parquetName, csvName, n, table.Columns.Count);
     }
 
-    /// <summary>Snapshot and aggregation schedule for <paramref name="epochs"/> epochs: the seed's (every 10, k ∈ {0,10,20}) for long runs, about ten snapshots and k ∈ {0, E/2} for short ones.</summary>
-    public static MetricSuiteOptions SuiteOptions(int epochs) => epochs >= 100
-        ? new MetricSuiteOptions { Extended = true }
-        : new MetricSuiteOptions
-        {
-            Ks = epochs >= 4 ? [0, epochs / 2] : [0],
-            LidEvery = Math.Max(1, epochs / 10),
-            SilhouetteEvery = Math.Max(1, epochs / 10),
-            Extended = true,
-        };
+    /// <summary>The shard request of an autoencoder-derived family or the near-duplicate search (also what a GpuRunner <c>metrics</c> job carries).</summary>
+    /// <exception cref="InvalidOperationException">An autoencoder family without an autoencoder job in the run.</exception>
+    public static AutoencoderShardRequest AutoencoderRequest(RunArtifacts run, MetricShardSpec shard)
+    {
+        int Get(string key) => shard.Parameters.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : 0;
+        var ae = Job(run, ProbeKind.Autoencoder)?.OutputPrefix;
+        if (ae is null && shard.Family != "neardup")
+            throw new InvalidOperationException($"Metric shard '{shard.Id}' needs the autoencoder job's outputs; the run has none.");
+        // With a held-out test split the near-duplicate search stays among the trained samples (the table's rows).
+        var split = run.Dataset.TestCount > 0 ? ProbeSamples.Split(run.Dataset) : "";
+        return new AutoencoderShardRequest(shard.Family, Get("epoch"), Get("rowStart"), Get("rowCount"), Get("epochs"), ae ?? "", run.Dataset.Prefix, split);
+    }
 
     private IDistanceKernel Kernel() => maxDegreeOfParallelism is { } dop ? new CpuDistanceKernel(dop) : CpuDistanceKernel.Default;
 
@@ -171,60 +173,63 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
         return ((int)header.Shape[0], (int)header.Shape[1]);
     }
 
-    private async Task<(NdArray<float> Embeddings, NdArray<float> Losses)> AeArraysAsync(JobOutcome ae, CancellationToken ct)
-        => (await ReadNpyAsync<float>(ae.OutputPrefix + "embeddings.npy", ct), await ReadNpyAsync<float>(ae.OutputPrefix + "losses.npy", ct));
+    private Task<NdArray<T>> ReadNpyAsync<T>(string name, CancellationToken ct) where T : unmanaged => StoreArrays.ReadAsync<T>(store, name, ct);
 
-    private async Task<NdArray<T>> ReadNpyAsync<T>(string name, CancellationToken ct) where T : unmanaged
+    private Task<MetricPart> SsimAsync(JobOutcome ae, int epochs, CancellationToken ct) =>
+        SeriesAsync(ae.OutputPrefix, "ssim_epochs.npy", [("ssim_gauss11", "ssim_gauss11"), ("ssim_box7", "ssim_box7")], epochs, null, 0, ct);
+
+    /// <summary>The Barlow Twins probe's per-sample view correlations (<c>self_corr</c>, <c>cross_corr</c>) as series aggregates.</summary>
+    private async Task<MetricPart> ContrastiveAsync(RunArtifacts run, JobOutcome job, CancellationToken ct)
     {
-        await using var s = await store.OpenReadAsync(name, ct);
-        using var buffer = new MemoryStream();
-        await s.CopyToAsync(buffer, ct);
-        buffer.Position = 0;
-        return Npy.Read<T>(buffer, name);
+        var recorded = (await ReadNpyAsync<int>(job.OutputPrefix + "record_epochs.npy", ct)).Data;
+        var index = (await ReadNpyAsync<int>(job.OutputPrefix + "sample_index.npy", ct)).Data;
+        var epochs = recorded.Length == 0 ? 1 : recorded.Max() + 1;
+        // Sample ids → table rows (the trained samples: all, or all but a held-out test split).
+        var rowOf = ProbeSamples.RowOf(await ProbeSamples.ReadAsync(store, run.Dataset, ct));
+        var rows = index.Select(id => rowOf.TryGetValue(id, out var r) ? r
+            : throw new InvalidDataException($"{job.OutputPrefix}sample_index.npy names sample {id}, which the probes must not train on (held-out test split or out of range).")).ToArray();
+        return await SeriesAsync(job.OutputPrefix, "record_epochs.npy", [("self_corr", "bt_self_corr"), ("cross_corr", "bt_cross_corr")], epochs, rows, rowOf.Count, ct);
     }
 
-    private async Task<Part> SsimAsync(JobOutcome ae, int epochs, CancellationToken ct)
+    /// <summary>
+    /// Aggregates (<see cref="SeriesAggregates"/>) of per-sample series <c>[S, n]</c> recorded at the epochs listed in
+    /// <paramref name="epochsFile"/>; with <paramref name="index"/> the n local rows are spread over all samples (NaN elsewhere).
+    /// </summary>
+    private async Task<MetricPart> SeriesAsync(string prefix, string epochsFile, (string File, string Column)[] kinds, int epochs, int[]? index, int total, CancellationToken ct)
     {
-        var recorded = (await ReadNpyAsync<int>(ae.OutputPrefix + "ssim_epochs.npy", ct)).Data;
-        var options = SuiteOptions(epochs);
+        var recorded = (await ReadNpyAsync<int>(prefix + epochsFile, ct)).Data;
+        var options = AutoencoderShards.SuiteOptions(epochs);
         var names = new List<string>();
         var values = new List<double[]>();
-        foreach (var kind in new[] { "ssim_gauss11", "ssim_box7" })
+        foreach (var (file, column) in kinds)
         {
-            var name = ae.OutputPrefix + kind + ".npy";
+            var name = prefix + file + ".npy";
             if (!await store.ExistsAsync(name, ct)) continue;
             var series = await ReadNpyAsync<float>(name, ct);
+            if (series.Rank != 2) throw new InvalidDataException($"{name} must be [snapshots, samples]; it is [{string.Join(", ", series.Shape)}].");
             int s = series.Dim(0), n = series.Dim(1);
-            if (s != recorded.Length) throw new InvalidDataException($"{name} has {s} snapshots but ssim_epochs.npy lists {recorded.Length}.");
-            var plan = SeriesAggregates.Plan(kind, recorded, options.Ks, withDiffLast: true);
-            var outputs = plan.Select(_ => new double[n]).ToArray();
+            if (s != recorded.Length) throw new InvalidDataException($"{name} has {s} snapshots but {epochsFile} lists {recorded.Length}.");
+            if (index is not null && index.Length != n) throw new InvalidDataException($"{name} has {n} samples but sample_index.npy lists {index.Length}.");
+            var plan = SeriesAggregates.Plan(column, recorded, options.Ks, withDiffLast: true);
+            var rows = index is null ? n : total;
+            var outputs = plan.Select(_ => { var a = new double[rows]; if (index is not null) Array.Fill(a, double.NaN); return a; }).ToArray();
             var row = new double[s];
             var buffer = new double[plan.Count];
             for (var i = 0; i < n; i++)
             {
                 for (var t = 0; t < s; t++) row[t] = series.Data[t * n + i];
                 SeriesAggregates.Evaluate(plan, row, buffer);
-                for (var c = 0; c < plan.Count; c++) outputs[c][i] = buffer[c];
+                var target = index is null ? i : index[i];
+                if ((uint)target >= (uint)rows) throw new InvalidDataException($"{prefix}sample_index.npy names sample {target}, outside 0..{rows - 1}.");
+                for (var c = 0; c < plan.Count; c++) outputs[c][target] = buffer[c];
             }
             names.AddRange(plan.Select(p => p.Name));
             values.AddRange(outputs);
         }
-        return new Part(names, 0, values, null);
+        return new MetricPart(names, 0, values, null);
     }
 
-    private async Task<Part> NearDuplicatesAsync(RunArtifacts run, JobOutcome ae, int epoch, CancellationToken ct)
-    {
-        var (embeddings, _) = await AeArraysAsync(ae, ct);
-        var ids = await ProbeSamples.ReadAsync(store, run.Dataset, ct); // embedding row → sample id
-        var points = MetricSuite.PointsAt(embeddings, epoch);
-        var found = await Task.Run(() => NearDuplicates.Find(points, new NearDuplicateOptions(), Kernel(), ct), ct);
-        var csv = new StringBuilder("sample_a,sample_b,distance\n");
-        foreach (var p in found.Pairs)
-            csv.Append(CultureInfo.InvariantCulture, $"{ids[p.First]},{ids[p.Second]},{MetricTableWriter.Format(p.Distance)}\n");
-        return new Part([], 0, [], csv.ToString());
-    }
-
-    private async Task<Part> SsftAsync(RunArtifacts run, JobOutcome job, string prefix, CancellationToken ct)
+    private async Task<MetricPart> SsftAsync(RunArtifacts run, JobOutcome job, string prefix, CancellationToken ct)
     {
         var spec = await ArtifactJson.ReadAsync<JobSpec>(store, job.OutputPrefix + "job.json", ct);
         var index = (await ReadNpyAsync<int>(job.OutputPrefix + "sample_index.npy", ct)).Data;
@@ -259,7 +264,7 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
         var heldOut = new double[n];
         for (var t = 0; t < logs; t++)
             for (var i = 0; i < n; i++) heldOut[i] += forget.Data[t * n + i] / (double)logs;
-        return new Part(
+        return new MetricPart(
             [$"{prefix}_learn_epoch", $"{prefix}_learn_step", $"{prefix}_forget_epoch", $"{prefix}_forget_step",
              $"{prefix}_confidence", $"{prefix}_variability", $"{prefix}_correctness", $"{prefix}_heldout_prob"], 0,
             [Spread(learning.Epoch), Spread(learning.StepWithSentinel), Spread(forgetting.Epoch), Spread(forgetting.StepWithSentinel),
@@ -314,36 +319,4 @@ public sealed class MetricStep(IArtifactStore store, int? maxDegreeOfParallelism
 
     private static Dictionary<string, string> Params(params (string Key, int Value)[] values)
         => values.ToDictionary(v => v.Key, v => v.Value.ToString(CultureInfo.InvariantCulture));
-
-    /// <summary>One shard's output.</summary>
-    private sealed record Part(IReadOnlyList<string> Names, int RowStart, IReadOnlyList<double[]> Values, string? PairsCsv);
-
-    private sealed record PartHeader(IReadOnlyList<string> Names, int RowStart, int Rows, bool HasPairs);
-
-    private async Task WritePartAsync(string prefix, Part part, CancellationToken ct)
-    {
-        var rows = part.Values.Count == 0 ? 0 : part.Values[0].Length;
-        if (part.Values.Any(v => v.Length != rows)) throw new InvalidDataException("Partial columns of one shard differ in length.");
-        var flat = new double[part.Values.Count * rows];
-        for (var c = 0; c < part.Values.Count; c++) part.Values[c].CopyTo(flat, c * rows);
-        await store.PutAsync(prefix + "values.npy", new MemoryStream(Npy.ToBytes<double>(flat, [part.Values.Count, rows])), cancellationToken: ct);
-        if (part.PairsCsv is not null) await store.PutAsync(prefix + "pairs.csv", new MemoryStream(Encoding.UTF8.GetBytes(part.PairsCsv)), cancellationToken: ct);
-        await ArtifactJson.WriteAsync(store, prefix + "part.json", new PartHeader(part.Names, part.RowStart, rows, part.PairsCsv is not null), ct);
-    }
-
-    private async Task<Part> ReadPartAsync(string prefix, CancellationToken ct)
-    {
-        var header = await ArtifactJson.ReadAsync<PartHeader>(store, prefix + "part.json", ct);
-        var values = await ReadNpyAsync<double>(prefix + "values.npy", ct);
-        var columns = new List<double[]>();
-        for (var c = 0; c < header.Names.Count; c++) columns.Add(values.Data.AsSpan(c * header.Rows, header.Rows).ToArray());
-        string? pairs = null;
-        if (header.HasPairs)
-        {
-            await using var s = await store.OpenReadAsync(prefix + "pairs.csv", ct);
-            using var reader = new StreamReader(s, Encoding.UTF8);
-            pairs = await reader.ReadToEndAsync(ct);
-        }
-        return new Part(header.Names, header.RowStart, columns, pairs);
-    }
 }

@@ -117,7 +117,8 @@ public sealed class SsftProbeTests
         Assert.Contains("overlap", overlapping.Error);
 
         var metrics = await ProbeRunner.RunAsync(TestData.Spec(ProbeKind.Metrics, "m", 1), store);
-        Assert.Contains("not run by GpuRunner", metrics.Error);
+        Assert.Equal(JobStatus.Failed, metrics.Status);
+        Assert.Contains("Metric shard setting 'family' is missing", metrics.Error);
 
         var zeroEpochs = await ProbeRunner.RunAsync(TestData.Spec(ProbeKind.Autoencoder, "z", 1) with { Epochs = 0 }, store);
         Assert.Contains("Epochs must be at least 1", zeroEpochs.Error);

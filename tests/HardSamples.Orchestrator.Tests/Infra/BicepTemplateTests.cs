@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using HardSamples.Orchestrator.Jobs;
 using HardSamples.Shared.Configuration;
+using HardSamples.Shared.Storage;
 using HardSamples.TestSupport;
 using Microsoft.Extensions.Configuration;
 
@@ -50,7 +51,7 @@ public sealed class BicepTemplateTests(CompiledTemplate template) : IClassFixtur
     [Fact]
     public void FunctionsAppSettings_CoverEverySettingTheAppReadsAtStartup()
     {
-        var deployed = FunctionsAppSettingNames();
+        var deployed = FunctionsAppSettingNames(template);
         var missing = OrchestratorSettings.RequiredAtStartup.Except(deployed).ToArray();
         Assert.True(missing.Length == 0, $"main.bicep does not deploy: {string.Join(", ", missing)}");
         Assert.Equal(deployed.Count, deployed.Distinct().Count());
@@ -63,6 +64,27 @@ public sealed class BicepTemplateTests(CompiledTemplate template) : IClassFixtur
         var options = ContainerAppsJobOptions.FromConfiguration(configuration);
         Assert.Equal("runner", options.ContainerName);
         Assert.Equal(OrchestratorSettings.ContainerAppsLauncher, LiteralSetting(OrchestratorSettings.JobLauncher));
+        Assert.Equal("[format('{0}.default', environment().resourceManager)]", LiteralSetting(ContainerAppsJobOptions.TokenScopeSetting));
+    }
+
+    [Fact]
+    public void FunctionsAppSettings_AreOneAppSettingsResourceWithTheCallbackFromTheSiteItself()
+    {
+        // The site carries no settings of its own: the appsettings resource replaces the whole set.
+        var site = template.ModuleResource("functions", "Microsoft.Web/sites");
+        Assert.Null(site["properties"]!["siteConfig"]!["appSettings"]);
+        var properties = AppSettingsExpression(template);
+        Assert.StartsWith("[toObject(concat(variables('hostSettings'), parameters('appSettings'), createArray(", properties);
+
+        // Base URL: the site's own https default host name, no /api (the callback route adds it).
+        Assert.Contains("createObject('name', parameters('callbackBaseUrlSettingName'), 'value', format('https://{0}', reference(resourceId('Microsoft.Web/sites', parameters('name')), '2024-04-01').defaultHostName))", properties);
+        Assert.Equal(OrchestratorSettings.CallbackBaseUrl, FunctionsModuleParameter(template, "callbackBaseUrlSettingName"));
+
+        // Key: the host default function key, read only when the parameter says the code (and so the key) exists.
+        Assert.Contains("createObject('name', parameters('callbackKeySettingName'), 'value', if(parameters('callbackKeyFromHost'), listKeys(format('{0}/host/default', resourceId('Microsoft.Web/sites', parameters('name'))), '2023-12-01').functionKeys.default, ''))", properties);
+        Assert.Equal(OrchestratorSettings.CallbackKey, FunctionsModuleParameter(template, "callbackKeySettingName"));
+        Assert.Equal("[parameters('callbackKeyFromHost')]", (string?)template.Module("functions")["properties"]!["parameters"]!["callbackKeyFromHost"]!["value"]);
+        Assert.False((bool)template.Json["parameters"]!["callbackKeyFromHost"]!["defaultValue"]!); // a first deployment has no key yet
     }
 
     [Fact]
@@ -70,7 +92,7 @@ public sealed class BicepTemplateTests(CompiledTemplate template) : IClassFixtur
     {
         Assert.Equal("managedidentity", LiteralSetting(OrchestratorSettings.HostStorageCredential));
         Assert.Equal("managedidentity", LiteralSetting(SettingNames.StorageCredential));
-        var names = FunctionsAppSettingNames();
+        var names = FunctionsAppSettingNames(template);
         Assert.DoesNotContain("AzureWebJobsStorage", names); // a connection string
         Assert.DoesNotContain("APPINSIGHTS_INSTRUMENTATIONKEY", names);
         Assert.Contains(names, n => n == "AzureWebJobsStorage__clientId");
@@ -132,7 +154,9 @@ public sealed class BicepTemplateTests(CompiledTemplate template) : IClassFixtur
         Assert.Equal("runs", template.Literal(parameters["runsContainerName"]!["value"]));
         Assert.Equal("Runs", template.Literal(parameters["runsTableName"]!["value"]));
         Assert.Equal("Samples", template.Literal(parameters["samplesTableName"]!["value"]));
-        Assert.Equal(template.Literal(parameters["datasetsContainerName"]!["value"]), LiteralSetting(SettingNames.DatasetsContainer));
+        // The app uses fixed container names (no setting); the tables are settings.
+        Assert.Equal(StorageFactory.DatasetsContainer, template.Literal(parameters["datasetsContainerName"]!["value"]));
+        Assert.Equal(StorageFactory.RunsContainer, template.Literal(parameters["runsContainerName"]!["value"]));
         Assert.Equal(template.Literal(parameters["runsTableName"]!["value"]), LiteralSetting(SettingNames.RunsTable));
         Assert.Equal(template.Literal(parameters["samplesTableName"]!["value"]), LiteralSetting(SettingNames.SamplesTable));
     }
@@ -145,11 +169,13 @@ public sealed class BicepTemplateTests(CompiledTemplate template) : IClassFixtur
             Assert.DoesNotContain(forbidden, text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("securestring", text, StringComparison.OrdinalIgnoreCase);
 
-        // The only key read is the blobs_extension webhook key, inside the Event Grid subscription.
+        // The only keys read are Functions host keys: the blobs_extension webhook key inside the Event Grid
+        // subscription, and the default function key for runner callbacks inside the app settings.
         var listKeys = text.Split("listKeys(").Length - 1;
-        Assert.Equal(1, listKeys);
+        Assert.Equal(2, listKeys);
         var subscription = template.ModuleResource("blob-subscription", "Microsoft.EventGrid/systemTopics/eventSubscriptions");
         Assert.Contains("systemKeys.blobs_extension", subscription.ToJsonString());
+        Assert.Contains("/host/default', resourceId('Microsoft.Web/sites', parameters('name'))), '2023-12-01').functionKeys.default", AppSettingsExpression(template));
     }
 
     [Fact]
@@ -200,14 +226,29 @@ public sealed class BicepTemplateTests(CompiledTemplate template) : IClassFixtur
         }
     }
 
-    private IReadOnlyList<string> FunctionsAppSettingNames()
+    /// <summary>Every app setting name the template sets on the Functions app, in order.</summary>
+    internal static IReadOnlyList<string> FunctionsAppSettingNames(CompiledTemplate template)
     {
-        var site = template.ModuleResource("functions", "Microsoft.Web/sites");
-        Assert.Equal("[concat(variables('hostSettings'), parameters('appSettings'))]", (string?)site["properties"]!["siteConfig"]!["appSettings"]);
-        var hostSettings = template.Module("functions")["properties"]!["template"]!["variables"]!["hostSettings"];
-        var appSettings = template.Module("functions")["properties"]!["parameters"]!["appSettings"]!["value"];
-        return [.. CompiledTemplate.Names(hostSettings), .. CompiledTemplate.Names(appSettings)];
+        var properties = AppSettingsExpression(template);
+        var module = template.Module("functions")["properties"]!;
+        var hostSettings = module["template"]!["variables"]!["hostSettings"];
+        var appSettings = module["parameters"]!["appSettings"]!["value"];
+        string[] callbackNames = [.. System.Text.RegularExpressions.Regex.Matches(properties, @"createObject\('name', parameters\('(\w+)'\)")
+            .Select(m => FunctionsModuleParameter(template, m.Groups[1].Value) ?? throw new InvalidOperationException($"Setting name parameter {m.Groups[1].Value} is not a literal."))];
+        Assert.Equal(2, callbackNames.Length);
+        return [.. CompiledTemplate.Names(hostSettings), .. CompiledTemplate.Names(appSettings), .. callbackNames];
     }
+
+    /// <summary>The <c>properties</c> expression of the Functions app's appsettings resource.</summary>
+    internal static string AppSettingsExpression(CompiledTemplate template)
+    {
+        var config = template.ModuleResource("functions", "Microsoft.Web/sites/config");
+        Assert.Equal("appsettings", ((string?)config["name"])?.Split('\'')[^2]);
+        return (string?)config["properties"] ?? throw new InvalidOperationException("The appsettings properties are not one expression.");
+    }
+
+    private static string? FunctionsModuleParameter(CompiledTemplate template, string name) =>
+        template.Literal(template.Module("functions")["properties"]!["parameters"]![name]?["value"]);
 
     private string? LiteralSetting(string name)
     {
