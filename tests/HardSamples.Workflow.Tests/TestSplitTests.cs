@@ -1,6 +1,7 @@
 using HardSamples.Shared.Arrays;
 using HardSamples.Shared.Contracts;
 using HardSamples.Shared.Metrics;
+using HardSamples.Shared.Metrics.Shards;
 using HardSamples.Shared.Ranking;
 using HardSamples.Shared.Storage;
 using HardSamples.Shared.Tables;
@@ -104,6 +105,11 @@ public sealed class TestSplitTests
 
         var metrics = new MetricStep(store, maxDegreeOfParallelism: 1);
         var plan = await metrics.PlanAsync(new MetricPlanInput(run), default);
+        // A GpuRunner metrics job gets the same restriction through its flat settings.
+        var nearDup = MetricStep.AutoencoderRequest(run, plan.Shards.Single(sh => sh.Family == "neardup"));
+        Assert.Equal("train", AutoencoderShardRequest.FromSettings(nearDup.ToSettings()).SampleSplit);
+        Assert.Throws<InvalidDataException>(() => AutoencoderShardRequest.FromSettings(
+            new Dictionary<string, string>(nearDup.ToSettings()) { ["sampleSplit"] = "../test" }));
         var parts = new List<MetricShardResult>();
         foreach (var shard in plan.Shards)
             parts.Add(await metrics.ComputeShardAsync(new MetricShardInput(run, shard, RunLayout.MetricPart(RunId, shard.Id)), default));
