@@ -35,7 +35,7 @@ internal static class TrainCommand
         var arch = new Option<string>("--arch") { Description = "SSFT classifier: seed (225k CNN) or lenet", DefaultValueFactory = _ => "seed" };
         var evals = new Option<int>("--evals-per-epoch") { Description = "SSFT: evaluations of the first split per phase-2 epoch", DefaultValueFactory = _ => defaults.EvalsPerEpoch };
         var threshold = new Option<double>("--threshold") { Description = "SSFT learnt threshold (0.5 probability; 0.15 SSIM for aessft)", DefaultValueFactory = _ => defaults.Threshold };
-        var split = new Option<string>("--split") { Description = "Split to train (SSFT: the first split)", DefaultValueFactory = _ => kind is ProbeKind.Ssft or ProbeKind.AeSsft ? "A" : "all" };
+        var split = new Option<string>("--split") { Description = "Split to train (SSFT: the first split); 'all' excludes a held-out test split", DefaultValueFactory = _ => kind is ProbeKind.Ssft or ProbeKind.AeSsft ? "A" : "all" };
         var second = new Option<string>("--second-split") { Description = "SSFT: the second split", DefaultValueFactory = _ => "B" };
         var oneWay = new Option<bool>("--one-direction") { Description = "SSFT: run only first→second" };
         var threads = new Option<int?>("--threads") { Description = "Torch CPU threads (default: one per core)" };

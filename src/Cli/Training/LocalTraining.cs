@@ -72,9 +72,12 @@ public static class LocalTraining
         Directory.CreateDirectory(request.OutputFolder);
         var store = new LocalArtifactStore(request.OutputFolder);
         await EnsureDatasetAsync(request.Dataset, store, cancellationToken);
+        var heldOut = await store.ExistsAsync(DataPrefix + "splits/test.npy", cancellationToken);
         var results = new List<JobResult>();
-        foreach (var spec in plan)
+        foreach (var planned in plan)
         {
+            // A prepared set with a held-out test split: "all" means every sample the probes may see (the train split).
+            var spec = heldOut && planned.Split == "all" ? planned with { Split = "train" } : planned;
             var result = await ProbeRunner.RunAsync(spec, store, progress?.Invoke(spec), options ?? new ProbeRunOptions(), cancellationToken);
             results.Add(result);
             if (result.Status != JobStatus.Succeeded) break;

@@ -41,6 +41,24 @@ public sealed class TrainCommandTests
     }
 
     [Fact]
+    public async Task TrainAeLeavesAHeldOutTestSplitAlone()
+    {
+        using var dir = new TempDirectory("train");
+        var prepared = WritePreparedFolder(dir, 80);
+        var test = Enumerable.Range(0, 80).Where(i => i % 5 == 0).ToArray();
+        var train = Enumerable.Range(0, 80).Where(i => i % 5 != 0).ToArray();
+        Npy.WriteFile<int>(Path.Combine(prepared, "splits", "test.npy"), test, [test.Length]);
+        Npy.WriteFile<int>(Path.Combine(prepared, "splits", "train.npy"), train, [train.Length]);
+        var output = dir.File("out");
+
+        var exit = await Program.Main(["train", "ae", "--dataset", prepared, "--epochs", "1", "--out", output, "--threads", "1"]);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(train, Npy.ReadFile<int>(Path.Combine(output, "probes", "ae", "sample_index.npy")).Data);
+        Assert.Equal([1L, 64, 10], Npy.ReadFile<float>(Path.Combine(output, "probes", "ae", "embeddings.npy")).Shape);
+    }
+
+    [Fact]
     public async Task TrainSsftRunsBothDirections()
     {
         using var dir = new TempDirectory("train");
