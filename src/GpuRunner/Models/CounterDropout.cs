@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -51,8 +52,32 @@ public sealed class CounterDropout : nn.Module<Tensor, Tensor>
         var keep = (float)(1.0 / (1.0 - probability));
         // Compare the top 24 bits of each hash with p·2^24 (a uniform draw in [0, 1) at float resolution).
         var threshold = (uint)Math.Round(probability * (1 << 24));
-        for (var i = 0; i < mask.Length; i++)
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // 16 masks per step, the same values as the scalar loop below (element i depends only on stream + i).
+            var lanes = Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7);
+            var keepBits = Vector512.Create(keep);
+            var limit = Vector512.Create((ulong)threshold);
+            for (; i <= mask.Length - 16; i += 16)
+            {
+                var lower = Vector512.GreaterThanOrEqual(SplitMix(lanes + Vector512.Create(stream + (ulong)i)) >>> 40, limit);
+                var upper = Vector512.GreaterThanOrEqual(SplitMix(lanes + Vector512.Create(stream + (ulong)i + 8)) >>> 40, limit);
+                var selected = Vector512.Narrow(lower, upper).AsSingle() & keepBits;
+                selected.CopyTo(mask.Slice(i, 16));
+            }
+        }
+        for (; i < mask.Length; i++)
             mask[i] = (uint)(SplitMix(stream + (ulong)i) >> 40) >= threshold ? keep : 0f;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> SplitMix(Vector512<ulong> z)
+    {
+        z += Vector512.Create(0x9E3779B97F4A7C15UL);
+        z = (z ^ (z >>> 30)) * Vector512.Create(0xBF58476D1CE4E5B9UL);
+        z = (z ^ (z >>> 27)) * Vector512.Create(0x94D049BB133111EBUL);
+        return z ^ (z >>> 31);
     }
 
     // TorchSharp's own entry point for a tensor's data pointer (what its TensorAccessor uses).

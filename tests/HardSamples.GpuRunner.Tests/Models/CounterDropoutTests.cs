@@ -24,6 +24,25 @@ public sealed class CounterDropoutTests
     }
 
     [Fact]
+    public void TheVectorAndScalarMaskPathsDrawTheSameMasks()
+    {
+        // Element i of a mask depends only on (seed, call, i): a 35-element mask (32 vectorised + 3 scalar elements) must
+        // equal the first 35 elements of a 64-element one (all vectorised).
+        TorchRuntime.EnsureInitialized();
+        using var scope = torch.NewDisposeScope();
+        Tensor Draw(long count)
+        {
+            var d = new CounterDropout(0.5, streamKey: 1) { Seed = 17 };
+            d.train();
+            return d.forward(torch.ones(count)).flatten();
+        }
+        var short35 = Draw(35);
+        var long64 = Draw(64);
+        Assert.True(short35.eq(long64[..35]).all().item<bool>());
+        Assert.InRange(short35.eq(0).sum().item<long>(), 5, 30); // both values occur
+    }
+
+    [Fact]
     public void EvalModeIsTheIdentity()
     {
         TorchRuntime.EnsureInitialized();
