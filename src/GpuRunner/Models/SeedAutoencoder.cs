@@ -85,10 +85,12 @@ public sealed class SeedDecoder : Module<Tensor, Tensor>
         var x = functional.relu(linear_1.forward(z));
         x = functional.relu(linear_2.forward(x));
         x = x.reshape(-1, 32, 7, 7);
-        // relu(upsample(v)) == upsample(relu(v)) for nearest upsampling (values and gradients); the ReLU runs on ¼ of the elements.
-        x = FastOps.Upsample2x(functional.relu(FastOps.Conv3x3(conv2d_1, x, ChannelsLast)));
-        x = FastOps.Upsample2x(functional.relu(FastOps.Conv3x3(conv2d_2, x, ChannelsLast)));
-        return FastOps.Conv3x3(conv2d_3, x, ChannelsLast).MoveToOuterDisposeScope();
+        // The seed: conv → upsample → ReLU, twice, then conv. relu(upsample(v)) == upsample(relu(v)) for nearest
+        // upsampling, so the ReLU runs on the small tensor, and each upsample is fused into the convolution after it
+        // (FastOps.UpsampleConv3x3: same values up to rounding, no upsampled tensor).
+        x = functional.relu(FastOps.Conv3x3(conv2d_1, x, ChannelsLast));
+        x = functional.relu(FastOps.UpsampleConv3x3(conv2d_2, x, ChannelsLast));
+        return FastOps.UpsampleConv3x3(conv2d_3, x, ChannelsLast).MoveToOuterDisposeScope();
     }
 }
 
