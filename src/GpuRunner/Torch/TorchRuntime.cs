@@ -9,7 +9,7 @@ namespace HardSamples.GpuRunner.Torch;
 /// <item>oneDNN's instruction set is left to oneDNN (AVX-512 here, 2× the SSE4.1 speed) unless the user set
 /// <c>DNNL_MAX_CPU_ISA</c>. PLATFORM_NOTES saw NaN gradients from multi-threaded AVX-512/AVX2 convolution backward on
 /// this machine class; every training step now checks its gradients and recomputes a non-finite one on one thread
-/// (<see cref="Training.ProbeContext.Backward"/>), so the fast kernels are safe to use. <c>DNNL_MAX_CPU_ISA=SSE41</c>
+/// (<see cref="Training.GuardedBackward"/>), so the fast kernels are safe to use. <c>DNNL_MAX_CPU_ISA=SSE41</c>
 /// still restores the old behaviour.</item>
 /// <item>Idle OpenMP workers spin for a bounded time (<c>GOMP_SPINCOUNT</c> 3,000,000, a few milliseconds) and then
 /// sleep, unless the user chose <c>OMP_WAIT_POLICY</c> or <c>GOMP_SPINCOUNT</c>: sleeping at once cost ≈15 % of an epoch in
