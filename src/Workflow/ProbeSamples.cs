@@ -1,4 +1,3 @@
-using HardSamples.Shared.Arrays;
 using HardSamples.Shared.Datasets.Splits;
 using HardSamples.Shared.Storage;
 
@@ -34,11 +33,7 @@ public static class ProbeSamples
         var name = data.Prefix + $"splits/{SplitBuilder.Train}.npy";
         if (!await store.ExistsAsync(name, cancellationToken))
             throw new InvalidDataException($"The run holds out {data.TestCount} test samples but its training split {name} is missing.");
-        await using var stream = await store.OpenReadAsync(name, cancellationToken);
-        using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer, cancellationToken);
-        buffer.Position = 0;
-        var ids = Npy.Read<int>(buffer, name).Data;
+        var ids = (await StoreArrays.ReadAsync<int>(store, name, cancellationToken)).Data;
         if (ids.Length != Count(data))
             throw new InvalidDataException($"{name} holds {ids.Length} samples; {data.Count} prepared minus {data.TestCount} held out for test is {Count(data)}.");
         for (var i = 0; i < ids.Length; i++)

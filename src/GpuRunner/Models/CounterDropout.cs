@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using HardSamples.GpuRunner.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -61,20 +62,21 @@ public sealed class CounterDropout : nn.Module<Tensor, Tensor>
             var limit = Vector512.Create((ulong)threshold);
             for (; i <= mask.Length - 16; i += 16)
             {
-                var lower = Vector512.GreaterThanOrEqual(SplitMix(lanes + Vector512.Create(stream + (ulong)i)) >>> 40, limit);
-                var upper = Vector512.GreaterThanOrEqual(SplitMix(lanes + Vector512.Create(stream + (ulong)i + 8)) >>> 40, limit);
+                var lower = Vector512.GreaterThanOrEqual(NextLanes(lanes + Vector512.Create(stream + (ulong)i)) >>> 40, limit);
+                var upper = Vector512.GreaterThanOrEqual(NextLanes(lanes + Vector512.Create(stream + (ulong)i + 8)) >>> 40, limit);
                 var selected = Vector512.Narrow(lower, upper).AsSingle() & keepBits;
                 selected.CopyTo(mask.Slice(i, 16));
             }
         }
         for (; i < mask.Length; i++)
-            mask[i] = (uint)(SplitMix(stream + (ulong)i) >> 40) >= threshold ? keep : 0f;
+            mask[i] = (uint)(SplitMix.Next(stream + (ulong)i) >> 40) >= threshold ? keep : 0f;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<ulong> SplitMix(Vector512<ulong> z)
+    private static Vector512<ulong> NextLanes(Vector512<ulong> z)
     {
-        z += Vector512.Create(0x9E3779B97F4A7C15UL);
+        // SplitMix.Next on 8 lanes.
+        z += Vector512.Create(SplitMix.Increment);
         z = (z ^ (z >>> 30)) * Vector512.Create(0xBF58476D1CE4E5B9UL);
         z = (z ^ (z >>> 27)) * Vector512.Create(0x94D049BB133111EBUL);
         return z ^ (z >>> 31);
@@ -84,14 +86,5 @@ public sealed class CounterDropout : nn.Module<Tensor, Tensor>
     [System.Runtime.InteropServices.DllImport("LibTorchSharp", EntryPoint = "THSTensor_data")]
     private static extern IntPtr NativeData(IntPtr tensor);
 
-    private static ulong Mix(ulong a, ulong b, ulong c) => SplitMix(SplitMix(SplitMix(a) ^ b) ^ c) * 0x9E3779B97F4A7C15UL;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong SplitMix(ulong z)
-    {
-        z += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    private static ulong Mix(ulong a, ulong b, ulong c) => SplitMix.Next(SplitMix.Next(SplitMix.Next(a) ^ b) ^ c) * SplitMix.Increment;
 }

@@ -14,22 +14,15 @@ public static class EpochPermutation
     public static long[] Create(int seed, int epoch, int n, int stream = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
-        var state = Mix(((ulong)(uint)seed << 32) ^ (ulong)(uint)epoch ^ ((ulong)(uint)stream << 48) ^ 0x9E3779B97F4A7C15UL);
+        var state = SplitMix.Finalize(((ulong)(uint)seed << 32) ^ (ulong)(uint)epoch ^ ((ulong)(uint)stream << 48) ^ SplitMix.Increment);
         var perm = new long[n];
         for (var i = 0; i < n; i++) perm[i] = i;
         for (var i = n - 1; i > 0; i--)
         {
-            state += 0x9E3779B97F4A7C15UL;
-            var j = (long)(Mix(state) % (ulong)(i + 1));
+            state += SplitMix.Increment;
+            var j = (long)(SplitMix.Finalize(state) % (ulong)(i + 1));
             (perm[i], perm[j]) = (perm[j], perm[i]);
         }
         return perm;
-    }
-
-    private static ulong Mix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 }

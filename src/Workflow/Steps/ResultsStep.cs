@@ -127,14 +127,7 @@ public sealed class ResultsStep(IArtifactStore store, ITableStore tables, string
         return await MetricTableReader.ReadParquetAsync(buffer, ct);
     }
 
-    private async Task<NdArray<T>> ReadNpyAsync<T>(string name, CancellationToken ct) where T : unmanaged
-    {
-        await using var s = await store.OpenReadAsync(name, ct);
-        using var buffer = new MemoryStream();
-        await s.CopyToAsync(buffer, ct);
-        buffer.Position = 0;
-        return Npy.Read<T>(buffer, name);
-    }
+    private Task<NdArray<T>> ReadNpyAsync<T>(string name, CancellationToken ct) where T : unmanaged => StoreArrays.ReadAsync<T>(store, name, ct);
 
     /// <summary>Table property names are identifiers: <c>loss__mean_from_0</c> stays, other characters become '_'.</summary>
     private static string ColumnName(string metric)

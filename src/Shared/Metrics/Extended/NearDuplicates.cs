@@ -46,7 +46,8 @@ public static class NearDuplicates
         return new NearDuplicateResult(pairs, threshold, median);
     }
 
-    private static double Median(double[] values)
+    /// <summary>The median (mean of the two middle values for an even count); the input is not changed.</summary>
+    internal static double Median(double[] values)
     {
         var sorted = (double[])values.Clone();
         Array.Sort(sorted);

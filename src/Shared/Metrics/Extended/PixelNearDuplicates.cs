@@ -68,10 +68,7 @@ public static class PixelNearDuplicates
         });
         var nearest = new double[count];
         for (var i = 0; i < count; i++) nearest[i] = refined.AsSpan(i * k, k).ToArray().Min();
-        var sorted = (double[])nearest.Clone();
-        Array.Sort(sorted);
-        var median = count % 2 == 1 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2;
-        var threshold = options.RelativeThreshold * median;
+        var threshold = options.RelativeThreshold * NearDuplicates.Median(nearest);
 
         var pairs = new Dictionary<(int, int), double>();
         for (var i = 0; i < count; i++)

@@ -32,7 +32,7 @@ public static class MetricPartStore
         var written = new List<ArtifactRef>();
         long[] shape = [part.Values.Count, rows];
         var values = await store.PutAsync(prefix + "values.npy", new MemoryStream(Npy.ToBytes<double>(flat, shape)), cancellationToken: cancellationToken);
-        written.Add(new ArtifactRef(values.Name, shape, "<f8", values.Sha256, values.Length));
+        written.Add(new ArtifactRef(values.Name, shape, Npy.Descr(Npy.DTypeOf<double>()), values.Sha256, values.Length));
         if (part.PairsCsv is not null)
         {
             var pairs = await store.PutAsync(prefix + "pairs.csv", new MemoryStream(Encoding.UTF8.GetBytes(part.PairsCsv)), new ArtifactPutOptions(ContentType: "text/csv"), cancellationToken);
@@ -74,20 +74,5 @@ public static class MetricPartStore
             pairs = await reader.ReadToEndAsync(cancellationToken);
         }
         return new MetricPart(header.Names, header.RowStart, columns, pairs);
-    }
-}
-
-/// <summary>.npy arrays read whole from the artifact store.</summary>
-public static class StoreArrays
-{
-    /// <summary>Reads <paramref name="name"/> as an array of <typeparamref name="T"/>.</summary>
-    /// <exception cref="InvalidDataException">Not a valid .npy of that element type.</exception>
-    public static async Task<NdArray<T>> ReadAsync<T>(IArtifactStore store, string name, CancellationToken cancellationToken = default) where T : unmanaged
-    {
-        await using var s = await store.OpenReadAsync(name, cancellationToken);
-        using var buffer = new MemoryStream();
-        await s.CopyToAsync(buffer, cancellationToken);
-        buffer.Position = 0;
-        return Npy.Read<T>(buffer, name);
     }
 }
